@@ -1,0 +1,43 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import {
+  AppConfig,
+  AuthModule,
+  HealthModule,
+  KefuGraphqlModule,
+  MetricsModule,
+  platformCore,
+} from '@kefu/platform';
+import { AgentsApiModule } from '@kefu/agents';
+import { TicketsApiModule } from '@kefu/tickets';
+import { WebhooksApiModule } from '@kefu/webhooks';
+
+/**
+ * The API: HTTP (REST + GraphQL) wiring only. Feature modules are listed in FEATURE_MODULES below;
+ * tests pass a per-file config and, when they need them, test-only modules as extraImports.
+ */
+export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
+  TicketsApiModule,
+  AgentsApiModule,
+  WebhooksApiModule,
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(
+    config: AppConfig,
+    extraImports: NonNullable<ModuleMetadata['imports']> = [],
+  ): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ...platformCore(config),
+        AuthModule,
+        MetricsModule,
+        HealthModule,
+        KefuGraphqlModule.forRoot(),
+        ...FEATURE_MODULES,
+        ...extraImports,
+      ],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, platformCore } from '@kefu/platform';
+import { AgentsModule } from '@kefu/agents';
+import { TicketsCoreModule } from '@kefu/tickets';
+
+/**
+ * Every module that owns read models, wired as in the apps, so the CLI rebuilds exactly the
+ * projections (and reads through exactly the upcasters) the running system has.
+ */
+export const PROJECTION_MODULES = [TicketsCoreModule, AgentsModule];
+
+@Module({})
+export class ProjectionsCliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ProjectionsCliModule,
+      imports: [...platformCore(config), ...PROJECTION_MODULES],
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig, ConfigError, loadConfig } from '@kefu/platform/config/config';
+import { runAppendBench } from './append.bench';
+import { CaseResult } from './measure';
+
+// `npm run bench`: compiled by tsconfig.bench.json into dist-bench/, run from there. Runs the append
+// benchmark, then the tickets benchmark; BENCH_ONLY=append or BENCH_ONLY=tickets runs one of them.
+// BENCH_SECONDS (default 5) per case, BENCH_WARMUP_SECONDS (default 1), BENCH_WRITERS (append, default
+// "1,32"), BENCH_REST_CLIENTS (tickets over REST, default "1,32"), BENCH_GRAPHQL_CLIENTS (ticket pages,
+// default "1,8"), BENCH_TICKETS (seeded tickets, default 100000).
+// DATABASE_URL names the server (each benchmark creates a fresh kefu_bench_<ts> database on it and drops it).
+const ROOT = join(__dirname, '..', '..');
+const RESULT_FILE = join(ROOT, 'bench', 'results', 'append.md');
+const TICKETS_RESULT_FILE = join(ROOT, 'bench', 'results', 'tickets.md');
+
+type Log = (line: string) => void;
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const v = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+}
+
+function counts(name: string, fallback: string): number[] {
+  const list = (process.env[name] || fallback).split(',').map((s) => Number(s));
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name}: comma-separated counts`);
+  return list;
+}
+
+/** The machine lines both result files start with. */
+function machineLines(postgresVersion: string, loadBefore: number): string[] {
+  const cpu = cpus();
+  return [
+    `- Node ${process.version}, Postgres ${postgresVersion} (default settings, same host, over TCP 127.0.0.1)`,
+    `- ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}`,
+    `- The benchmark, Postgres (and whatever else runs on this machine) share those cores; 1-minute load average ` +
+      `${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end. Compare ratios, not absolutes.`,
+  ];
+}
+
+function table(results: CaseResult[]): string {
+  const baseline = new Map(
+    results.filter((r) => r.name.startsWith('baseline')).map((r) => [r.writers, r.perSecond]),
+  );
+  const lines = [
+    '| case | writers | appends/s | p50 ms | p99 ms | vs baseline | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    const base = baseline.get(r.writers);
+    const ratio = base ? `${(r.perSecond / base).toFixed(2)}×` : '–';
+    lines.push(
+      `| ${r.name} | ${r.writers} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${ratio} | ${r.errors} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function runAppend(config: AppConfig, seconds: number, warmupSeconds: number, log: Log): Promise<void> {
+  const concurrencies = counts('BENCH_WRITERS', '1,32');
+  const started = new Date();
+  const loadBefore = loadavg()[0];
+  const report = await runAppendBench({ config, seconds, warmupSeconds, concurrencies, log });
+  const md = [
+    '# Append benchmark',
+    '',
+    `Run ${started.toISOString()} with \`npm run bench\` (bench/append.bench.ts): ${seconds} s per case after ` +
+      `${warmupSeconds} s of warm-up, closed-loop writers, one fresh migrated database.`,
+    '',
+    ...machineLines(report.postgresVersion, loadBefore),
+    '',
+    table(report.results),
+    '',
+    'Cases: **baseline** is plain node-pg `BEGIN; INSERT INTO bench_baseline (jsonb); COMMIT` through a `pg.Pool`',
+    '(the floor any transactional write pays); **new stream** is `inTransaction(ds, tx => store.append(tx, {streamId: <new uuid>,',
+    "expectedVersion: 'no_stream', events: [1 event]}))`; **existing stream** appends one event with the exact expected",
+    "version to a stream owned by that writer. Both go through `inTransaction` (TypeORM's query runner: `START TRANSACTION`,",
+    '`SET TRANSACTION ISOLATION LEVEL READ COMMITTED`, the `es_append` call, `COMMIT` = 4 round trips) and the `es_append`',
+    'SQL function (stream row lock, version check, insert, version bump). The **diagnostic** row calls `es_append` for a',
+    'new stream through a bare pg client (`BEGIN`, `SELECT es_append(…)`, `COMMIT` = 3 round trips, like the baseline),',
+    'which separates the cost of the SQL function from the query-runner overhead.',
+    '"vs baseline" is the throughput ratio to the baseline measured in the same run with the same number of writers.',
+    '',
+  ].join('\n');
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(RESULT_FILE, md);
+  log(`\n${table(report.results)}\n\nwritten to ${RESULT_FILE}`);
+}
+
+async function runTickets(seconds: number, warmupSeconds: number, log: Log): Promise<void> {
+  // The API runs as deployed (docker/Dockerfile sets NODE_ENV=production). graphql-js and Express pick
+  // their production code paths from NODE_ENV when they are loaded, so it is set before the import; the
+  // production config gets throwaway secrets.
+  process.env.NODE_ENV = 'production';
+  const config = loadConfig({
+    ...process.env,
+    AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+    PII_MASTER_KEY: randomBytes(32).toString('base64'),
+  });
+  const { runTicketsBench } = await import('./tickets.bench');
+  const { ticketsMarkdown, ticketsTable } = await import('./tickets-report');
+  const started = new Date();
+  const loadBefore = loadavg()[0];
+  const report = await runTicketsBench({
+    config,
+    seconds,
+    warmupSeconds,
+    restClients: counts('BENCH_REST_CLIENTS', '1,32'),
+    graphqlClients: counts('BENCH_GRAPHQL_CLIENTS', '1,8'),
+    tickets: Math.trunc(positive('BENCH_TICKETS', 100_000)),
+    log,
+  });
+  const environment = machineLines(report.postgresVersion, loadBefore);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(
+    TICKETS_RESULT_FILE,
+    ticketsMarkdown(report, { started, seconds, warmupSeconds, environment }),
+  );
+  log(`\n${ticketsTable(report.cases)}\n\nwritten to ${TICKETS_RESULT_FILE}`);
+}
+
+async function main(): Promise<void> {
+  const seconds = positive('BENCH_SECONDS', 5);
+  const warmupSeconds = positive('BENCH_WARMUP_SECONDS', 1);
+  const only = process.env.BENCH_ONLY ?? '';
+  if (!['', 'append', 'tickets'].includes(only))
+    throw new Error('BENCH_ONLY: append or tickets (unset: both)');
+  const log: Log = (line) => process.stdout.write(`${line}\n`);
+  if (only !== 'tickets') await runAppend(loadConfig(), seconds, warmupSeconds, log);
+  if (only !== 'append') await runTickets(seconds, warmupSeconds, log);
+}
+
+main()
+  .catch((e: unknown) => {
+    process.stderr.write(
+      `${e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    process.exitCode = 1;
+  })
+  // An app that failed half-way through booting can leave connections open; end the run anyway.
+  .finally(() => setTimeout(() => process.exit(), 2000).unref());

@@ -1,0 +1,127 @@
+import {
+  Args,
+  Field,
+  ID,
+  InputType,
+  InterfaceType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  registerEnumType,
+} from '@nestjs/graphql';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { CurrentPrincipal, Roles } from './auth.decorators';
+import { ApiKeyService, ApiKeyView } from './api-key.service';
+import { CHANNELS, Channel, Principal, actorOf } from './principal';
+
+// The GraphQL pieces every module shares live with the first platform type that needs them: the
+// Relay Node interface (ApiKey is a Node) and the contract's Channel enum (an API key's channel).
+
+/** The contract's `interface Node { id: ID! }`; Ticket, Agent and ApiKey implement it. */
+@InterfaceType('Node', { description: 'An object with a globally stable id.' })
+export abstract class NodeModel {
+  @Field(() => ID)
+  id!: string;
+}
+
+/** The contract's `Channel`; internal values are the lower-case channels of REST and API keys. */
+export enum GraphqlChannel {
+  APP = 'app',
+  WEB = 'web',
+  CHAT = 'chat',
+  PHONE = 'phone',
+  EMAIL = 'email',
+  SOCIAL = 'social',
+  PARTNER = 'partner',
+}
+registerEnumType(GraphqlChannel, { name: 'Channel', description: 'Where a case came in.' });
+
+@ObjectType('ApiKey', {
+  implements: () => [NodeModel],
+  description: 'A partner channel key; the secret is never shown again.',
+})
+export class ApiKeyModel implements NodeModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => GraphqlChannel)
+  channel!: Channel;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, {
+    description:
+      "The partner (tenant) the key belongs to: a slug of its name, shared by all of that partner's keys. " +
+      'A partner sees only the cases, webhooks and events it brought in.',
+  })
+  partner!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt!: Date | null;
+}
+
+@ObjectType('CreatedApiKey')
+export class CreatedApiKeyModel {
+  @Field(() => ApiKeyModel)
+  apiKey!: ApiKeyModel;
+
+  @Field(() => String, { description: 'Shown only here, once.' })
+  secret!: string;
+}
+
+@InputType('CreateApiKeyInput')
+export class CreateApiKeyInput {
+  @Field(() => GraphqlChannel)
+  @IsIn(CHANNELS)
+  channel!: Channel;
+
+  @Field(() => String)
+  @IsString()
+  @MaxLength(200)
+  name!: string;
+}
+
+export function toApiKeyModel(v: ApiKeyView): ApiKeyModel {
+  return Object.assign(new ApiKeyModel(), {
+    id: v.id,
+    channel: v.channel,
+    name: v.name,
+    partner: v.partner,
+    createdAt: v.createdAt,
+    revokedAt: v.revokedAt,
+  });
+}
+
+/** Partner API keys for admins: list, create (the secret is in the answer, once), revoke. */
+@Roles('admin')
+@Resolver(() => ApiKeyModel)
+export class ApiKeyResolver {
+  constructor(private readonly keys: ApiKeyService) {}
+
+  @Query(() => [ApiKeyModel], { description: 'Every API key, revoked ones included (admins).' })
+  async apiKeys(): Promise<ApiKeyModel[]> {
+    return (await this.keys.list()).map(toApiKeyModel);
+  }
+
+  @Mutation(() => CreatedApiKeyModel)
+  async createApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CreateApiKeyInput,
+  ): Promise<CreatedApiKeyModel> {
+    const created = await this.keys.create(input.channel, input.name, actorOf(principal).id);
+    return { apiKey: toApiKeyModel(created.apiKey), secret: created.secret };
+  }
+
+  @Mutation(() => ApiKeyModel, { description: 'Idempotent: revoking twice keeps the first time.' })
+  async revokeApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<ApiKeyModel> {
+    return toApiKeyModel(await this.keys.revoke(id, actorOf(principal).id));
+  }
+}
