@@ -1,0 +1,101 @@
+import type { TicketsBenchReport, TicketsCase } from './tickets.bench';
+
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+
+function baselineOf(cases: TicketsCase[], c: TicketsCase): TicketsCase | undefined {
+  return cases.find(
+    (b) => b.impl === 'baseline' && b.scenario === c.scenario && b.clients === c.clients && b.result,
+  );
+}
+
+/** The results table: every case, with ours/baseline ratios on our rows. */
+export function ticketsTable(cases: TicketsCase[]): string {
+  const lines = [
+    '| scenario | clients | impl | request | req/s | p50 ms | p99 ms | errors | ours/baseline req/s | ours/baseline p99 |',
+    '|---|---:|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const c of cases) {
+    const head = `| ${c.scenario} | ${c.clients} | ${c.impl} | ${c.request} |`;
+    if (!c.result) {
+      lines.push(`${head} ${c.skipped ?? 'skipped'} | | | | | |`);
+      continue;
+    }
+    const r = c.result;
+    const b = c.impl === 'ours' ? baselineOf(cases, c)?.result : undefined;
+    const tput = b ? `${f(r.perSecond / b.perSecond)}×` : '–';
+    const p99 = b ? `${f(r.p99Ms / b.p99Ms)}×` : '–';
+    lines.push(
+      `${head} ${f(r.perSecond, 0)} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${r.errors} | ${tput} | ${p99} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function ticketsMarkdown(
+  report: TicketsBenchReport,
+  meta: { started: Date; seconds: number; warmupSeconds: number; environment: string[] },
+): string {
+  const profiles = [
+    '| request | SQL round trips / request | SQL wall ms / request | Node busy ms / request | mean latency ms (1 client) |',
+    '|---|---:|---:|---:|---:|',
+    ...report.profiles.map(
+      (p) =>
+        `| ${p.name} | ${f(p.queriesPerRequest, 1)} | ${f(p.sqlMsPerRequest)} | ${f(p.nodeBusyMsPerRequest)} | ${f(p.latencyMsPerRequest)} |`,
+    ),
+  ];
+  const statements = report.profiles.flatMap((p) => [
+    '',
+    `${p.name}, one request (${p.statements.length} statements; mean ms over the sequential run):`,
+    '',
+    ...p.statements.map((s, i) => `${i + 1}. ${f(s.avgMs)} ms \`${s.sql.replace(/`/g, "'")}\``),
+  ]);
+  const same = Object.entries(report.graphql.samePage).map(
+    ([scenario, ok]) =>
+      `- ${scenario}: ours and the baseline returned ${ok ? 'the same 50 ids in the same order' : '**different rows**'}.`,
+  );
+  return [
+    '# Tickets benchmark',
+    '',
+    `Run ${meta.started.toISOString()} with \`npm run bench\` (bench/tickets.bench.ts): ${meta.seconds} s per case after ` +
+      `${meta.warmupSeconds} s of warm-up, closed-loop HTTP clients (keep-alive, one connection each) in a worker thread ` +
+      'of the benchmark process; the API and the baseline app listen on 127.0.0.1 in its main thread. After one warm-up each, ' +
+      'baseline and ours alternate in slices of about a second (ABBA), so that load from elsewhere on the machine falls on both alike.',
+    '',
+    ...meta.environment,
+    '- NODE_ENV=production in the benchmark process, as in docker/Dockerfile (graphql-js and Express take their production',
+    '  code paths), and the API on a production-mode config with throwaway secrets; LOG_LEVEL=warn.',
+    `- One fresh migrated database, seeded with ${report.seed.tickets} ticket_view rows and ${report.seed.agents} agent_view rows ` +
+      `(one INSERT ... SELECT generate_series each with the secondary indexes dropped and rebuilt from their definitions, then ANALYZE: ${f(report.seed.seconds, 1)} s). DB pool ${report.poolSize} ` +
+      'connections for the API (TypeORM) and the baseline (pg.Pool) alike.',
+    '',
+    ticketsTable(report.cases),
+    '',
+    ...(report.graphql.skipped
+      ? [`GraphQL: ${report.graphql.skipped} (the baseline rows are measured anyway).`, '']
+      : []),
+    ...(same.length ? [...same, ''] : []),
+    'Cases:',
+    '',
+    '- **open a ticket**: ours is `POST /v1/tickets` with a partner `X-Api-Key` and a ~700-byte body (customer, transaction, tags;',
+    '  unique per request, no Idempotency-Key); the baseline is a plain NestJS 11 + Express app (bench/baseline-app.ts) whose',
+    '  `POST /baseline` checks four fields and runs `BEGIN; INSERT INTO bench_tickets (id uuid, body jsonb, created_at); COMMIT`',
+    '  through a `pg.Pool`. Success is 201.',
+    '- **50-ticket page**: ours is `POST /graphql` with an agent bearer token, `tickets(first: 50, filter: …, orderBy: UPDATED_AT DESC)`',
+    '  selecting id, number, subject, status, priority and `assignee { id name }`; the baseline is `GET /baseline/tickets`, one',
+    '  `SELECT … FROM ticket_view WHERE … ORDER BY updated_at DESC, id DESC LIMIT 51` plus one `agent_view` query for the',
+    '  assignees, as JSON of the same shape. A 200 whose body contains `"errors"` counts as an error.',
+    '- "ours/baseline" compares with the baseline of the same scenario and client count in this run: above 1× is better for',
+    '  req/s, below 1× is better for p99.',
+    '',
+    '## SQL round trips per request',
+    '',
+    'Traced in-process by wrapping `pg.Client.prototype.query` (bench/query-trace.ts) while one client sends requests in',
+    'sequence. "SQL wall" is from `client.query()` to its result being handled, so it includes any time the event loop was',
+    'busy with other work before getting to the result; "Node busy" is the event-loop utilisation of the thread that runs',
+    'the apps (HTTP, middleware, guards, validation, GraphQL, the domain, serialisation and the pg protocol), per request.',
+    '',
+    ...profiles,
+    ...statements,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,100 @@
+// What someone asks a ticket to do, in the imperative. Ids (ticket, message) and the number are
+// allocated by the application layer, so deciding stays pure and replays stay deterministic.
+import { Command } from './decider';
+import {
+  Attachment,
+  Category,
+  Channel,
+  CustomerRef,
+  EscalationTrigger,
+  Priority,
+  SettableStatus,
+  Tier,
+  TransactionRef,
+} from './ticket.types';
+
+export interface OpenTicketData {
+  ticketId: string;
+  /** The next value of the ticket-number sequence; the event carries it formatted (`KF-000123`). */
+  number: number;
+  subject: string;
+  description: string;
+  category: Category;
+  /** Default: by category (defaultPriorityFor). */
+  priority?: Priority;
+  /** Default: `partner` for partner actors, `web` otherwise. */
+  channel?: Channel;
+  /** BCP 47; default `en`. */
+  language?: string;
+  /** Required, except for a customer actor: then it defaults to (and must be) the actor's account. */
+  customer?: CustomerRef;
+  transaction?: TransactionRef;
+  tags?: string[];
+  externalRef?: string;
+}
+
+export interface MessageInput {
+  messageId: string;
+  body: string;
+  attachments?: Attachment[];
+}
+
+export interface AssignTicketData {
+  agentId: string;
+}
+
+export interface SetTicketStatusData {
+  status: SettableStatus;
+}
+
+export interface TagTicketData {
+  add?: string[];
+  remove?: string[];
+}
+
+export interface SetTicketPriorityData {
+  priority: Priority;
+}
+
+export interface RequestEscalationData {
+  reason: string;
+}
+
+export interface EscalateTicketData {
+  reason: string;
+  /** Default `agent` for people; a system actor must say which trigger fired. */
+  trigger?: EscalationTrigger;
+  /** Default: the next tier. Complaints and low survey scores go straight to L3. */
+  toTier?: Tier;
+}
+
+export interface CloseSolvedTicketData {
+  /** How long a ticket must have stayed solved before the worker closes it. */
+  quietPeriodSeconds: number;
+}
+
+export type OpenTicket = Command<'OpenTicket', OpenTicketData>;
+/** A public reply by a customer, an agent, a partner (for its customer) or the system. */
+export type ReplyToTicket = Command<'ReplyToTicket', MessageInput>;
+export type AddInternalNote = Command<'AddInternalNote', MessageInput>;
+export type AssignTicket = Command<'AssignTicket', AssignTicketData>;
+export type SetTicketStatus = Command<'SetTicketStatus', SetTicketStatusData>;
+export type TagTicket = Command<'TagTicket', TagTicketData>;
+export type SetTicketPriority = Command<'SetTicketPriority', SetTicketPriorityData>;
+export type RequestEscalation = Command<'RequestEscalation', RequestEscalationData>;
+export type EscalateTicket = Command<'EscalateTicket', EscalateTicketData>;
+export type CloseSolvedTicket = Command<'CloseSolvedTicket', CloseSolvedTicketData>;
+
+export type TicketCommand =
+  | OpenTicket
+  | ReplyToTicket
+  | AddInternalNote
+  | AssignTicket
+  | SetTicketStatus
+  | TagTicket
+  | SetTicketPriority
+  | RequestEscalation
+  | EscalateTicket
+  | CloseSolvedTicket;
+
+export type TicketCommandType = TicketCommand['type'];

@@ -1,0 +1,199 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import {
+  BreakingChange,
+  DangerousChange,
+  GraphQLObjectType,
+  buildSchema,
+  findBreakingChanges,
+  findDangerousChanges,
+  printSchema,
+} from 'graphql';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiTestApp, startApiApp } from './support/api-app';
+
+// The served schema against ../shared/design/schema.graphql. Parts of the contract that belong to
+// modules not built yet are listed below, by type name or Type.field. The list may only shrink:
+// an entry that is no longer reported fails the test until it is removed, and any breaking change
+// not on the list fails it too.
+
+const CONTRACT_PATH = join(__dirname, '../../../shared/design/schema.graphql');
+
+/** Whole types of modules not built yet (disputes, refunds, recovery, surveys, feedback, SLA, help centre, stats). */
+const PENDING_TYPES = [
+  // disputes
+  'Dispute',
+  'DisputeEdge',
+  'DisputeConnection',
+  'DisputeFilter',
+  'DisputeStatus',
+  'DisputeOutcome',
+  'DisputeParty',
+  'Evidence',
+  'OpenDisputeInput',
+  'SubmitDisputeEvidenceInput',
+  'DecideDisputeInput',
+  'WithdrawDisputeInput',
+  // refunds
+  'Refund',
+  'RefundEdge',
+  'RefundConnection',
+  'RefundFilter',
+  'RefundStatus',
+  'RequestRefundInput',
+  'ApproveRefundInput',
+  'RejectRefundInput',
+  'CancelRefundInput',
+  // account recovery
+  'RecoveryCase',
+  'RecoveryCaseEdge',
+  'RecoveryCaseConnection',
+  'RecoveryCaseFilter',
+  'RecoveryKind',
+  'RecoveryStatus',
+  'IdentityVerification',
+  'OpenRecoveryCaseInput',
+  'SubmitIdentityVerificationInput',
+  'ReviewIdentityVerificationInput',
+  'RestoreAccountInput',
+  'RejectRecoveryCaseInput',
+  // surveys and feedback
+  'Survey',
+  'SurveyStatus',
+  'SurveySettings',
+  'RespondToSurveyInput',
+  'UpdateSurveySettingsInput',
+  'Feedback',
+  'FeedbackEdge',
+  'FeedbackConnection',
+  'FeedbackFilter',
+  'FeedbackKind',
+  'SubmitFeedbackInput',
+  'SatisfactionStat',
+  'SatisfactionGroup',
+  // SLA configuration
+  'SlaPolicy',
+  'BusinessCalendar',
+  'WeeklyHours',
+  'WeeklyHoursInput',
+  'UpsertSlaPolicyInput',
+  'UpsertBusinessCalendarInput',
+  // help centre and channels
+  'HelpArticle',
+  'HelpArticleEdge',
+  'HelpArticleConnection',
+  'UpsertHelpArticleInput',
+  'SupportChannel',
+  // queue statistics
+  'QueueStats',
+  // only the pending types above use Float (warningRatio, averageScore, csat, medianFirstResponseSeconds)
+  'Float',
+];
+
+/** Root fields and Ticket links of those modules. */
+const PENDING_FIELDS = [
+  'Query.dispute',
+  'Query.disputes',
+  'Query.refund',
+  'Query.refunds',
+  'Query.recoveryCase',
+  'Query.recoveryCases',
+  'Query.feedback',
+  'Query.slaPolicies',
+  'Query.businessCalendars',
+  'Query.surveySettings',
+  'Query.helpArticles',
+  'Query.supportChannels',
+  'Query.queueStats',
+  'Query.satisfaction',
+  'Mutation.openDispute',
+  'Mutation.submitDisputeEvidence',
+  'Mutation.decideDispute',
+  'Mutation.withdrawDispute',
+  'Mutation.requestRefund',
+  'Mutation.approveRefund',
+  'Mutation.rejectRefund',
+  'Mutation.cancelRefund',
+  'Mutation.openRecoveryCase',
+  'Mutation.submitIdentityVerification',
+  'Mutation.reviewIdentityVerification',
+  'Mutation.restoreAccount',
+  'Mutation.rejectRecoveryCase',
+  'Mutation.respondToSurvey',
+  'Mutation.submitFeedback',
+  'Mutation.upsertSlaPolicy',
+  'Mutation.upsertBusinessCalendar',
+  'Mutation.updateSurveySettings',
+  'Mutation.forgetCustomer',
+  'Mutation.upsertHelpArticle',
+  'Subscription.queueUpdated',
+  'Ticket.dispute',
+  'Ticket.refunds',
+  'Ticket.recoveryCase',
+  'Ticket.survey',
+];
+
+const PENDING = new Set([...PENDING_TYPES, ...PENDING_FIELDS]);
+
+/** What a change is about: `Type` or `Type.field` (graphql-js puts it first in the description). */
+function subjectOf(c: BreakingChange | DangerousChange): string {
+  const scalar = /^Standard scalar (\w+) was removed/.exec(c.description);
+  if (scalar) return scalar[1];
+  const m = /^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)/.exec(c.description);
+  return m ? m[1] : c.description;
+}
+
+const contractText = existsSync(CONTRACT_PATH) ? readFileSync(CONTRACT_PATH, 'utf8') : undefined;
+const describeIfContract = contractText ? describe : describe.skip;
+if (!contractText) {
+  process.stderr.write(`graphql-contract: ${CONTRACT_PATH} is absent; the contract test is skipped.\n`);
+}
+
+describeIfContract('GraphQL contract (schema.graphql vs the served schema)', () => {
+  let t: ApiTestApp;
+
+  beforeAll(async () => {
+    t = await startApiApp();
+  });
+  afterAll(() => t?.close());
+
+  const schemas = () => {
+    const contract = buildSchema(contractText!);
+    // Printed and rebuilt, as a client generating code from introspection would see it.
+    const served = buildSchema(printSchema(t.app.get(GraphQLSchemaHost).schema));
+    return { contract, served };
+  };
+
+  it('has no breaking change except the allow-listed parts of modules not built yet', () => {
+    const { contract, served } = schemas();
+    const breaking = findBreakingChanges(contract, served);
+    const unexpected = breaking.filter((c) => !PENDING.has(subjectOf(c)));
+    expect(unexpected).toEqual([]);
+
+    const pending = new Set(breaking.map(subjectOf));
+    const stale = [...PENDING].filter((p) => !pending.has(p));
+    // Built now? Then take it off the list: the list only shrinks.
+    expect(stale).toEqual([]);
+    process.stderr.write(
+      `graphql-contract: ${pending.size} contract entries pending (modules not built yet)\n`,
+    );
+  });
+
+  it('keeps the contract defaults and enum values (no dangerous changes outside the pending list)', () => {
+    const { contract, served } = schemas();
+    const dangerous = findDangerousChanges(contract, served).filter((c) => !PENDING.has(subjectOf(c)));
+    expect(dangerous).toEqual([]);
+  });
+
+  it('serves the Node types and the contract defaults of the ticket fields (spot checks)', () => {
+    const { served } = schemas();
+    const printed = printSchema(served);
+    for (const type of ['Ticket', 'Agent', 'ApiKey', 'Message'])
+      expect(printed).toMatch(new RegExp(`type ${type} implements Node`));
+    const query = served.getQueryType()!.getFields();
+    expect(query.tickets.args.find((a) => a.name === 'first')?.defaultValue).toBe(20);
+    const ticketFields = (served.getType('Ticket') as GraphQLObjectType).getFields();
+    expect(ticketFields.messages.args.find((a) => a.name === 'includeInternal')?.defaultValue).toBe(false);
+    expect(String(served.getSubscriptionType()!.getFields().ticketUpdated.type)).toBe('Ticket!');
+  });
+});
