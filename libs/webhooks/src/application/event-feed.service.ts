@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError, EventStore, LOG_START, LogCursor, decodeCursor, encodeCursor } from '@kefu/platform';
+import { TICKET_STREAM_TYPE } from '@kefu/tickets';
+import { MAPPED_TICKET_EVENT_TYPES, toPublicEvent } from '../domain/event-mapper';
+import { PublicEvent } from '../domain/public-event-types';
+
+export const FEED_DEFAULT_LIMIT = 100;
+export const FEED_MAX_LIMIT = 500;
+
+export interface FeedPage {
+  data: PublicEvent[];
+  /** Where to continue. Never null: a feed has no last page; poll again from here. */
+  nextCursor: string;
+}
+
+interface FeedRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  created_at: Date;
+  number: string;
+  channel: string;
+  external_ref: string | null;
+}
+
+/**
+ * A partner channel's public events in log order, for partners who poll instead of receiving
+ * webhooks. Same commit-safe read as the consumers (EventStore.readAll): only transactions below
+ * the snapshot's xmin, ordered by (transaction_id, global_position), so a transaction that commits
+ * late is returned later, never skipped; the cursor is that pair. Same mapper as the webhooks.
+ */
+@Injectable()
+export class EventFeedService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  parseCursor(cursor: string | undefined): LogCursor {
+    if (cursor === undefined || cursor === '') return LOG_START;
+    const c = decodeCursor(cursor);
+    if (!c)
+      throw DomainError.validation([
+        { field: 'after', message: 'is not a cursor of the event feed (use a nextCursor you were given)' },
+      ]);
+    return c;
+  }
+
+  async page(channel: string, after: LogCursor, limit: number): Promise<FeedPage> {
+    const rows = (await this.dataSource.query(
+      `SELECT e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, e.stream_id,
+              e.event_id, e.event_type, e.schema_version, e.data, e.created_at, t.number, t.channel, t.external_ref
+         FROM es_events e
+         JOIN ticket_view t ON t.id = e.stream_id
+        WHERE e.stream_type = $1
+          AND e.event_type = ANY($2::text[])
+          AND t.opened_by_kind = 'partner' AND t.opened_by_id = $3
+          AND (e.transaction_id, e.global_position) > ($4::xid8, $5::bigint)
+          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT $6`,
+      [
+        TICKET_STREAM_TYPE,
+        MAPPED_TICKET_EVENT_TYPES,
+        channel,
+        after.transactionId,
+        after.globalPosition,
+        limit,
+      ],
+    )) as FeedRow[];
+    const data: PublicEvent[] = [];
+    for (const r of rows) {
+      const up = this.store.upcasters.upcast(r.event_type, r.schema_version, r.data);
+      const event = toPublicEvent({
+        eventId: r.event_id,
+        type: r.event_type,
+        data: up.data,
+        recordedAt: r.created_at,
+        ticket: { id: r.stream_id, number: r.number, channel: r.channel, externalRef: r.external_ref },
+      });
+      if (event) data.push(event);
+    }
+    const last = rows[rows.length - 1];
+    // Past the last row read, even if the mapper dropped it; on an empty page, where the caller was.
+    const next = last ? { transactionId: last.transaction_id, globalPosition: last.global_position } : after;
+    return { data, nextCursor: encodeCursor(next) };
+  }
+}
