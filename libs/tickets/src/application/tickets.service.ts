@@ -110,6 +110,46 @@ export class TicketsService {
   }
 
   /**
+   * Opens a ticket inside a transaction the caller controls: other modules (disputes, refunds, account
+   * recovery, feedback) open or link the ticket atomically with their own first events. No idempotency
+   * here; the caller's transaction carries it.
+   */
+  async openIn(
+    tx: Tx,
+    principal: Principal,
+    data: Omit<OpenTicketData, 'ticketId' | 'number'>,
+  ): Promise<TicketView> {
+    const ticketId = randomUUID();
+    const actor = actorFromPrincipal(principal);
+    const channel = data.channel ?? (principal.kind === 'partner' ? principal.channel : undefined);
+    const command: TicketCommand = {
+      type: 'OpenTicket',
+      actor,
+      now: new Date().toISOString(),
+      data: { ...data, ...(channel ? { channel } : {}), ticketId, number: await nextTicketNumber(tx) },
+    };
+    return this.handleIn(tx, actor, ticketId, command, { isNew: true });
+  }
+
+  /**
+   * Any other ticket command inside the caller's transaction (escalate, assign, set status, reply…),
+   * with the same access rules as the public methods: a principal who may not see the ticket gets
+   * not_found. Use a system principal for worker-driven changes.
+   */
+  async executeIn<T extends Exclude<TicketCommand, { type: 'OpenTicket' }>['type']>(
+    tx: Tx,
+    principal: Principal,
+    ticketId: string,
+    type: T,
+    data: Extract<TicketCommand, { type: T }>['data'],
+    opts: { expectedVersion?: number } = {},
+  ): Promise<TicketView> {
+    const actor = actorFromPrincipal(principal);
+    const command = { type, actor, now: new Date().toISOString(), data } as TicketCommand;
+    return this.handleIn(tx, actor, ticketId, command, opts);
+  }
+
+  /**
    * The worker's auto-close after the quiet period. Does nothing if the ticket left `solved` or was
    * solved again more recently; `inbox` makes a redelivered job a no-op as well.
    */
@@ -164,20 +204,7 @@ export class TicketsService {
       async (tx) => {
         const handle = async () => {
           command ??= await build(tx);
-          return this.commands.handleIn(tx, {
-            streamType: TICKET_STREAM_TYPE,
-            streamId: ticketId,
-            decider,
-            command,
-            expectedVersion: opts.expectedVersion,
-            mustExist: opts.isNew ? undefined : { what: 'Ticket', id: ticketId },
-            isNew: opts.isNew,
-            authorize: (state) => {
-              if (state.exists && !canSeeTicket(actor, state)) throw DomainError.notFound('Ticket', ticketId);
-            },
-            project: (t, events) => this.projection.apply(t, events),
-            respond: async (t) => (await this.queries.byIdIn(t, ticketId))!,
-          });
+          return this.handleIn(tx, actor, ticketId, command, opts);
         };
         if (!opts.inbox) return handle();
         let result: TicketView | undefined;
@@ -188,6 +215,29 @@ export class TicketsService {
         return applied ? result! : (await this.queries.byIdIn(tx, ticketId))!;
       },
     );
+  }
+
+  private handleIn(
+    tx: Tx,
+    actor: Actor,
+    ticketId: string,
+    command: TicketCommand,
+    opts: { expectedVersion?: number; isNew?: boolean },
+  ): Promise<TicketView> {
+    return this.commands.handleIn(tx, {
+      streamType: TICKET_STREAM_TYPE,
+      streamId: ticketId,
+      decider,
+      command,
+      expectedVersion: opts.expectedVersion,
+      mustExist: opts.isNew ? undefined : { what: 'Ticket', id: ticketId },
+      isNew: opts.isNew,
+      authorize: (state) => {
+        if (state.exists && !canSeeTicket(actor, state)) throw DomainError.notFound('Ticket', ticketId);
+      },
+      project: (t, events) => this.projection.apply(t, events),
+      respond: async (t) => (await this.queries.byIdIn(t, ticketId))!,
+    });
   }
 }
 
