@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, EventStore, LOG_START, LogCursor, decodeCursor, encodeCursor } from '@kefu/platform';
 import { TICKET_STREAM_TYPE } from '@kefu/tickets';
 import { MAPPED_TICKET_EVENT_TYPES, toPublicEvent } from '../domain/event-mapper';
-import { PublicEvent } from '../domain/public-event-types';
+import { PublicEvent } from '@kefu/platform';
 
 export const FEED_DEFAULT_LIMIT = 100;
 export const FEED_MAX_LIMIT = 500;
