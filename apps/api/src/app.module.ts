@@ -8,6 +8,8 @@ import {
   platformCore,
 } from '@kefu/platform';
 import { AgentsApiModule } from '@kefu/agents';
+import { DisputesApiModule } from '@kefu/disputes';
+import { RefundsApiModule } from '@kefu/refunds';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
@@ -19,6 +21,8 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  RefundsApiModule,
+  DisputesApiModule,
 ];
 
 @Module({})

@@ -1,5 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { AppConfig, ConsumersHostModule, ConsumersModule, QueueModule, platformCore } from '@kefu/platform';
+import { DisputesWorkerModule } from '@kefu/disputes';
+import { RefundsWorkerModule } from '@kefu/refunds';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
@@ -10,6 +12,8 @@ import { WebhooksWorkerModule } from '@kefu/webhooks';
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
+  RefundsWorkerModule,
+  DisputesWorkerModule,
 ];
 
 @Module({})

@@ -7,6 +7,8 @@ export enum QueueName {
   Surveys = 'surveys',
   Webhooks = 'webhooks',
   Tickets = 'tickets',
+  Disputes = 'disputes',
+  Refunds = 'refunds',
   Maintenance = 'maintenance',
 }
 
@@ -16,6 +18,8 @@ export enum JobName {
   SlaDeadline = 'sla-deadline',
   EscalateTicket = 'escalate-ticket',
   AutoCloseTicket = 'auto-close-ticket',
+  DisputeMerchantDeadline = 'dispute-merchant-deadline',
+  RefundOverdue = 'refund-overdue',
   SendSurvey = 'send-survey',
   SurveyReminder = 'survey-reminder',
   ExpireSurvey = 'expire-survey',

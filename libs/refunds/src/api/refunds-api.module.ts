@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { RefundsCoreModule } from '../refunds.module';
+import { RefundsResolver, TicketRefundsResolver } from './graphql/refunds.resolver';
+import { RefundsController } from './rest/refunds.controller';
+
+/** Refunds over REST (partners, the payments core) and GraphQL (frontends), plus Ticket.refunds. */
+@Module({
+  imports: [RefundsCoreModule],
+  controllers: [RefundsController],
+  providers: [RefundsResolver, TicketRefundsResolver],
+  exports: [RefundsCoreModule],
+})
+export class RefundsApiModule {}
