@@ -10,9 +10,9 @@ export class DisputesRefunds1763769600007 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE refund_view (
-        id                       uuid PRIMARY KEY,
-        ticket_id                uuid NOT NULL,
-        dispute_id               uuid,
+        id                       text PRIMARY KEY,
+        ticket_id                text NOT NULL,
+        dispute_id               text,
         customer_id              text NOT NULL,
         customer                 jsonb NOT NULL,
         transaction_id           text NOT NULL,
@@ -25,11 +25,11 @@ export class DisputesRefunds1763769600007 implements MigrationInterface {
         requested_by             jsonb NOT NULL,
         approved_by              jsonb,
         expected_by              timestamptz,
-        processing_event_id      uuid,
+        processing_event_id      text,
         payout_reference         text,
         failure_reason           text,
         overdue                  boolean NOT NULL DEFAULT false,
-        follow_up_ticket_id      uuid,
+        follow_up_ticket_id      text,
         created_at               timestamptz NOT NULL,
         updated_at               timestamptz NOT NULL,
         version                  integer NOT NULL
@@ -43,8 +43,8 @@ export class DisputesRefunds1763769600007 implements MigrationInterface {
     );
     await q.query(`
       CREATE TABLE dispute_view (
-        id                        uuid PRIMARY KEY,
-        ticket_id                 uuid NOT NULL,
+        id                        text PRIMARY KEY,
+        ticket_id                 text NOT NULL,
         customer_id               text NOT NULL,
         customer                  jsonb NOT NULL,
         transaction_id            text NOT NULL,
@@ -60,7 +60,7 @@ export class DisputesRefunds1763769600007 implements MigrationInterface {
         outcome                   text,
         rationale                 text,
         decided_by                jsonb,
-        refund_id                 uuid,
+        refund_id                 text,
         created_at                timestamptz NOT NULL,
         updated_at                timestamptz NOT NULL,
         version                   integer NOT NULL

@@ -100,7 +100,7 @@ export class RefundQueries {
     if (after) {
       const c = decodePageCursor(after, 'refund');
       params.push(c.value, c.id);
-      where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
     }
     params.push(first + 1);
     const rows = (await this.ds.query(
