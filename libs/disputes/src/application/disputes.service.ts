@@ -197,13 +197,15 @@ export class DisputesService {
     const r = await this.commands.transaction({}, async (tx) => {
       let moved = false;
       await processOnce(tx, inbox.handler, inbox.messageId, async () => {
+        const before = await this.queries.byIdIn(tx, disputeId);
         const state = await this.handleIn(tx, disputeId, {
           type: 'MerchantDeadlinePassed',
           actor: SYSTEM_ACTOR,
           now: new Date().toISOString(),
           data: {},
         });
-        moved = state.status === 'under_review' && !state.merchantResponded;
+        // before.status: moved by this job, not by the merchant's evidence earlier.
+        moved = before?.status === 'awaiting_merchant' && state.status === 'under_review';
       });
       return moved;
     });
