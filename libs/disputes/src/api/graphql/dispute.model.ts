@@ -1,3 +1,5 @@
+import { IsArray, IsIn, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
 import {
@@ -88,44 +90,64 @@ export class DisputeConnectionModel {
 
 @InputType('DisputeFilter')
 export class DisputeFilterInput {
-  @Field(() => [GqlDisputeStatus], { nullable: true }) status?: DisputeStatus[] | null;
-  @Field(() => ID, { nullable: true }) customerId?: string | null;
-  @Field(() => ID, { nullable: true }) transactionId?: string | null;
+  @IsOptional()
+  @IsArray()
+  @IsIn(Object.values(GqlDisputeStatus), { each: true })
+  @Field(() => [GqlDisputeStatus], { nullable: true })
+  status?: DisputeStatus[] | null;
+  @IsOptional() @IsString() @Field(() => ID, { nullable: true }) customerId?: string | null;
+  @IsOptional() @IsString() @Field(() => ID, { nullable: true }) transactionId?: string | null;
 }
 
 @InputType('OpenDisputeInput')
 export class OpenDisputeInput {
+  @IsOptional()
+  @IsString()
   @Field(() => ID, { nullable: true, description: 'Default: a new transaction_dispute ticket.' })
   ticketId?: string | null;
-  @Field(() => CustomerInput, { nullable: true }) customer?: CustomerInput | null;
-  @Field(() => TransactionInput, { description: 'merchantId is required.' }) transaction!: TransactionInput;
-  @Field(() => String) reason!: string;
-  @Field(() => Int) claimedAmount!: number;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CustomerInput)
+  @Field(() => CustomerInput, { nullable: true })
+  customer?: CustomerInput | null;
+  @ValidateNested()
+  @Type(() => TransactionInput)
+  @Field(() => TransactionInput, { description: 'merchantId is required.' })
+  transaction!: TransactionInput;
+  @IsString() @Field(() => String) reason!: string;
+  @IsInt() @Field(() => Int) claimedAmount!: number;
 }
 
 @InputType('SubmitDisputeEvidenceInput')
 export class SubmitDisputeEvidenceInput {
-  @Field(() => ID) disputeId!: string;
-  @Field(() => GqlDisputeParty) party!: DisputeParty;
-  @Field(() => String) kind!: string;
-  @Field(() => String) description!: string;
-  @Field(() => [AttachmentInput], { nullable: true }) attachments?: AttachmentInput[] | null;
+  @IsString() @Field(() => ID) disputeId!: string;
+  @IsIn(Object.values(GqlDisputeParty)) @Field(() => GqlDisputeParty) party!: DisputeParty;
+  @IsString() @Field(() => String) kind!: string;
+  @IsString() @Field(() => String) description!: string;
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentInput)
+  @Field(() => [AttachmentInput], { nullable: true })
+  attachments?: AttachmentInput[] | null;
 }
 
 @InputType('DecideDisputeInput')
 export class DecideDisputeInput {
-  @Field(() => ID) disputeId!: string;
-  @Field(() => GqlDisputeOutcome) outcome!: DisputeOutcome;
+  @IsString() @Field(() => ID) disputeId!: string;
+  @IsIn(Object.values(GqlDisputeOutcome)) @Field(() => GqlDisputeOutcome) outcome!: DisputeOutcome;
+  @IsOptional()
+  @IsInt()
   @Field(() => Int, { nullable: true, description: 'WON: default the claimed amount. LOST: none.' })
   awardedAmount?: number | null;
-  @Field(() => String) rationale!: string;
-  @Field(() => Int, { nullable: true }) expectedVersion?: number | null;
+  @IsString() @Field(() => String) rationale!: string;
+  @IsOptional() @IsInt() @Field(() => Int, { nullable: true }) expectedVersion?: number | null;
 }
 
 @InputType('WithdrawDisputeInput')
 export class WithdrawDisputeInput {
-  @Field(() => ID) disputeId!: string;
-  @Field(() => String, { nullable: true }) reason?: string | null;
+  @IsString() @Field(() => ID) disputeId!: string;
+  @IsOptional() @IsString() @Field(() => String, { nullable: true }) reason?: string | null;
 }
 
 const date = (s: string | null | undefined) => (s ? new Date(s) : null);

@@ -1,3 +1,4 @@
+import { IsArray, IsIn, IsOptional, IsString } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
 import { AuthorModel, PageInfoModel, TransactionRefModel } from '@kefu/tickets/api/graphql';
@@ -67,9 +68,13 @@ export class RefundConnectionModel {
 
 @InputType('RefundFilter')
 export class RefundFilterInput {
-  @Field(() => [GqlRefundStatus], { nullable: true }) status?: RefundStatus[] | null;
-  @Field(() => ID, { nullable: true }) customerId?: string | null;
-  @Field(() => ID, { nullable: true }) transactionId?: string | null;
+  @IsOptional()
+  @IsArray()
+  @IsIn(Object.values(GqlRefundStatus), { each: true })
+  @Field(() => [GqlRefundStatus], { nullable: true })
+  status?: RefundStatus[] | null;
+  @IsOptional() @IsString() @Field(() => ID, { nullable: true }) customerId?: string | null;
+  @IsOptional() @IsString() @Field(() => ID, { nullable: true }) transactionId?: string | null;
 }
 
 export function toRefundModel(r: RefundView): RefundModel {
