@@ -1,6 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
-import { ApiKeyService } from '@kefu/platform';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ApiKeyService, QueueName, jobId } from '@kefu/platform';
+import { RefundOverdueReconciler } from '@kefu/refunds';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import { ApiTestApp, startApiApp } from './support/api-app';
 
@@ -34,7 +38,9 @@ describe('disputes and refunds over REST and GraphQL, with the worker (e2e)', ()
     (await request(t.server).post('/graphql').set(a[0], a[1]).send({ query, variables })).body as Gql;
 
   beforeAll(async () => {
-    t = await startApiApp({ env: { DISPUTE_MERCHANT_RESPONSE_SECONDS: '2' } });
+    t = await startApiApp({
+      env: { DISPUTE_MERCHANT_RESPONSE_SECONDS: '2', REFUND_PROCESSING_SECONDS: '3' },
+    });
     worker = await createWorker(t.config);
     const keys = t.app.get(ApiKeyService);
     Object.assign(auth, {
@@ -219,5 +225,45 @@ describe('disputes and refunds over REST and GraphQL, with the worker (e2e)', ()
       status = body.status as string;
     }
     expect(body).toMatchObject({ status: 'under_review', merchantResponded: false });
+  });
+
+  it('a refund not paid by expectedBy gets an escalated follow-up, even after Redis lost the timer', async () => {
+    const created = await post(auth.partner, '/v1/refunds', {
+      customer: { id: 'cust-1' },
+      transaction: tx(),
+      amount: 100,
+      reason: 'never arrived',
+    });
+    const id = created.body.id as string;
+    const APPROVE = `mutation($i: ApproveRefundInput!) { approveRefund(input: $i) { status } }`;
+    await gql(auth.agent, APPROVE, { i: { refundId: id } });
+    // Wait for the dispatcher to schedule the timer, then lose it as a Redis flush would.
+    const ds = t.app.get(DataSource);
+    const [{ event_id }] = (await ds.query(
+      `SELECT event_id FROM es_events WHERE stream_id = $1 AND event_type = 'RefundProcessingStarted'`,
+      [id],
+    )) as Array<{ event_id: string }>;
+    const queue = worker.get<Queue>(getQueueToken(QueueName.Refunds), { strict: false });
+    const timer = jobId('refund-overdue', event_id);
+    for (let i = 0; i < 100 && !(await queue.getJob(timer)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await queue.getJob(timer)).toBeDefined();
+    await queue.remove(timer);
+    expect(await queue.getJob(timer)).toBeUndefined();
+    expect(await worker.get(RefundOverdueReconciler).reconcile()).toBeGreaterThanOrEqual(1);
+    expect(await queue.getJob(timer)).toBeDefined();
+
+    const READ = `query($id: ID!) { refund(id: $id) { status followUpTicketId } }`;
+    const deadline = Date.now() + 20_000;
+    let followUp: string | null = null;
+    while (!followUp && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      followUp = (await gql(auth.agent, READ, { id })).data?.refund.followUpTicketId ?? null;
+    }
+    expect(followUp).not.toBeNull();
+    const ticket = await gql(auth.agent, `query($id: ID!) { ticket(id: $id) { category tier } }`, {
+      id: followUp,
+    });
+    expect(ticket.data?.ticket).toEqual({ category: 'REFUND_NOT_RECEIVED', tier: 'L2' });
   });
 });

@@ -1,5 +1,12 @@
 import { DataSource } from 'typeorm';
-import { AppConfig, CommandRunner, DomainError, EventStore, Principal } from '@kefu/platform';
+import {
+  AppConfig,
+  CommandRunner,
+  DomainError,
+  EventStore,
+  Principal,
+  rebuildProjections,
+} from '@kefu/platform';
 import { RefundQueries, RefundViewProjection, RefundsService } from '@kefu/refunds';
 import { TicketQueries, TicketViewProjection, TicketsService } from '@kefu/tickets';
 import { createTestDatabase, openDataSource, testConfig, TestDatabase } from '@kefu/test-fixtures';
@@ -243,5 +250,15 @@ describe('DisputesService (real Postgres)', () => {
     expect(await codeOf(queries.get(merchantPortal, d.id))).toBe('not_found');
     expect(await codeOf(disputes.withdraw(otherCustomer, d.id, undefined))).toBe('not_found');
     expect((await queries.list(otherCustomer, {}, 50)).items.map((i) => i.node.id)).not.toContain(d.id);
+  });
+
+  it('the dispute and refund read models rebuild from the log to the same rows', async () => {
+    const snapshot = async () =>
+      ds.query(
+        `SELECT (SELECT json_agg(d ORDER BY id) FROM dispute_view d) AS d, (SELECT json_agg(r ORDER BY id) FROM refund_view r) AS r`,
+      );
+    const before = await snapshot();
+    await rebuildProjections(ds, store, [new DisputeViewProjection(), new RefundViewProjection()]);
+    expect(await snapshot()).toEqual(before);
   });
 });
