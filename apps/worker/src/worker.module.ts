@@ -1,5 +1,12 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { AppConfig, ConsumersHostModule, ConsumersModule, QueueModule, platformCore } from '@kefu/platform';
+import {
+  AppConfig,
+  ConsumersHostModule,
+  ConsumersModule,
+  MaintenanceModule,
+  QueueModule,
+  platformCore,
+} from '@kefu/platform';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
@@ -24,6 +31,7 @@ export class WorkerModule {
         ...platformCore(config),
         QueueModule.forRoot(),
         ConsumersModule,
+        MaintenanceModule,
         ...WORKER_FEATURES,
         ...extraImports,
         // Last, so every feature has registered its consumers and job routes before the host starts.
