@@ -39,8 +39,12 @@ describe('RouteEscalation', () => {
   });
 
   it('queues when nobody is available, once', () => {
-    given([]).when(route(esc())).then([queued(esc(), NOW)]);
-    given([queued(esc())]).when(route(esc())).then([]);
+    given([])
+      .when(route(esc()))
+      .then([queued(esc(), NOW)]);
+    given([queued(esc())])
+      .when(route(esc()))
+      .then([]);
   });
 
   it('routes a queued escalation later, remembering since when it waited', () => {
@@ -59,7 +63,9 @@ describe('RouteEscalation', () => {
 
   it('a newer escalation supersedes the one still waiting', () => {
     const newer = esc('e2', { fromTier: 'L2', toTier: 'L3' });
-    const events = given([queued(esc())]).when(route(newer)).events();
+    const events = given([queued(esc())])
+      .when(route(newer))
+      .events();
     expect(events.map((e) => e.type)).toEqual(['EscalationDequeued', 'EscalationQueued']);
     expect(events[0].data).toMatchObject({ escalationId: 'e1', reason: 'superseded', toTier: 'L2' });
     given([queued(esc())])
@@ -89,6 +95,8 @@ describe('DequeueEscalation', () => {
 
   it('does nothing for an escalation that is not waiting', () => {
     given([]).when(dequeue('e1')).then([]);
-    given([queued(esc())]).when(dequeue('e9')).then([]);
+    given([queued(esc())])
+      .when(dequeue('e9'))
+      .then([]);
   });
 });

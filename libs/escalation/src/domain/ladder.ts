@@ -99,7 +99,8 @@ export function parseLadder(json: string): Ladder {
     };
     const to = tier('to', true) ?? 'L2';
     const from = tier('from', false);
-    if (from && rank(from) >= rank(to)) problems.push(`${at}: escalation only goes up (from ${from} to ${to})`);
+    if (from && rank(from) >= rank(to))
+      problems.push(`${at}: escalation only goes up (from ${from} to ${to})`);
     const rule: LadderRule = { to };
     const categories = list('categories', CATEGORIES);
     const priorities = list('priorities', PRIORITIES);
