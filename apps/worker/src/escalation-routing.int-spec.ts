@@ -1,9 +1,11 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AgentsModule, AgentsService } from '@kefu/agents';
-import { EscalationRouter } from '@kefu/escalation';
-import { EventStore, Principal, inTransaction } from '@kefu/platform';
+import { EscalationReconciler, EscalationRouter } from '@kefu/escalation';
+import { EventStore, Principal, QueueName, inTransaction } from '@kefu/platform';
 import { createTestDatabase, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import { Category, TicketsService } from '@kefu/tickets';
 import { createWorker } from './bootstrap';
@@ -266,5 +268,55 @@ describe('escalation routing (worker, real Postgres + Redis)', () => {
     await new Promise((r) => setTimeout(r, 500));
     const escalated = (await eventsOf(id)).filter((e) => e.event_type === 'TicketEscalated');
     expect(escalated.map((e) => e.data.trigger)).toEqual(['reopened']);
+  });
+
+  it('breaks a tie in load by the longest idle agent', async () => {
+    await register('sv-a', { languages: ['sv'] });
+    await register('sv-b', { languages: ['sv'] });
+    // sv-a had a ticket a moment ago (solved now, so the loads are equal again); sv-b never had one.
+    const earlier = await open('sv');
+    await tickets.assign(admin, earlier, 'sv-a');
+    await tickets.setStatus(admin, earlier, { status: 'solved' });
+    await waitFor(async () => {
+      const rows = (await ds.query(
+        `SELECT 1 FROM escalation_agent_activity WHERE agent_id = 'sv-a'`,
+      )) as unknown[];
+      return rows.length ? true : undefined;
+    });
+    const id = await open('sv');
+    await tickets.escalate(agent, id, { reason: 'x' });
+    // By id alone sv-a would win the tie.
+    expect(await waitFor(() => assigneeOf(id))).toBe('sv-b');
+  });
+
+  it('the reconciler brings back lost jobs only, and a re-run job changes nothing', async () => {
+    const reconciler = worker.get(EscalationReconciler);
+    const waitingTiers = (await ds.query(`SELECT DISTINCT tier FROM escalation_queue`)) as unknown[];
+    // Every trigger and routing job committed (inbox rows): only the queue drains come back.
+    expect(await reconciler.reconcile()).toBe(waitingTiers.length);
+
+    await register('fi-senior', { languages: ['fi'] });
+    const id = await open('fi');
+    await tickets.escalate(agent, id, { reason: 'x' });
+    expect(await waitFor(() => assigneeOf(id))).toBe('fi-senior');
+    // As if Redis had lost the routing job before it committed: no job, no inbox row.
+    const [{ event_id }] = (await ds.query(
+      `SELECT event_id FROM es_events WHERE stream_id = $1 AND event_type = 'TicketEscalated'`,
+      [id],
+    )) as Array<{ event_id: string }>;
+    await ds.query(`DELETE FROM es_inbox WHERE handler = 'escalation.route' AND message_id = $1`, [
+      `route-${event_id}`,
+    ]);
+    await worker.get<Queue>(getQueueToken(QueueName.Escalations)).remove(`route-${event_id}`);
+    expect(await reconciler.reconcile()).toBe(waitingTiers.length + 1);
+    await waitFor(async () => {
+      const rows = (await ds.query(
+        `SELECT 1 FROM es_inbox WHERE handler = 'escalation.route' AND message_id = $1`,
+        [`route-${event_id}`],
+      )) as unknown[];
+      return rows.length ? true : undefined;
+    });
+    expect((await escalationEvents(id)).map((e) => e.event_type)).toEqual(['EscalationRouted']);
+    expect((await eventsOf(id)).filter((e) => e.event_type === 'TicketAssigned')).toHaveLength(1);
   });
 });
