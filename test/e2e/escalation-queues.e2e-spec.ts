@@ -5,7 +5,8 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { queueTopic } from '@kefu/escalation';
-import { Principal } from '@kefu/platform';
+import { AgentsService } from '@kefu/agents';
+import { ApiKeyService, Principal } from '@kefu/platform';
 import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
 import { TicketsService } from '@kefu/tickets';
 import { createWorker } from '../../apps/worker/src/bootstrap';
@@ -117,5 +118,41 @@ describe('queueStats and queueUpdated (API + worker, graphql-ws, real Redis)', (
       await supervisor.dispose();
       await customer.dispose();
     }
+  });
+
+  it("routes a customer's escalation request made over REST to an online senior agent", async () => {
+    const admin: Principal = { kind: 'user', sub: 'admin-1', role: 'admin' };
+    const agents = api.app.get(AgentsService);
+    await agents.register(admin, { agentId: 'senior-th', name: 'Somchai', tier: 'L2', languages: ['th'] });
+    await agents.setAvailability(admin, 'senior-th', true);
+    const key = (await api.app.get(ApiKeyService).create('phone', 'call-centre')).secret;
+    const opened = await request(api.server)
+      .post('/v1/tickets')
+      .set('X-Api-Key', key)
+      .send({
+        subject: 'Account locked',
+        description: 'Too many wrong passwords',
+        category: 'account_locked',
+        language: 'th',
+        customer: { id: 'cust-th' },
+      });
+    expect(opened.status).toBe(201);
+    const id = (opened.body as { id: string }).id;
+    const asked = await request(api.server)
+      .post(`/v1/tickets/${id}/escalation-requests`)
+      .set('X-Api-Key', key)
+      .send({ reason: 'Please, a senior agent' });
+    expect(asked.status).toBe(202);
+    const deadline = Date.now() + 20_000;
+    let ticket: { tier?: string; assignee?: { id: string } | null } = {};
+    while (ticket.assignee?.id !== 'senior-th' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      const r = await request(api.server)
+        .post('/graphql')
+        .set('authorization', api.bearer({ sub: 'sup-1', role: 'supervisor' }))
+        .send({ query: `query($id: ID!) { ticket(id: $id) { tier assignee { id } } }`, variables: { id } });
+      ticket = (r.body as { data: { ticket: typeof ticket } }).data.ticket;
+    }
+    expect(ticket).toEqual({ tier: 'L2', assignee: { id: 'senior-th' } });
   });
 });

@@ -217,6 +217,28 @@ describe('escalation routing (worker, real Postgres + Redis)', () => {
     expect(await assigneeOf(id)).toBe('nl-senior');
   });
 
+  it('concurrent routing jobs for the same escalation assign once', async () => {
+    await register('da-1', { languages: ['da'] });
+    await register('da-2', { languages: ['da'] });
+    const id = await open('da');
+    await tickets.escalate(agent, id, { reason: 'x' });
+    const [e] = (await ds.query(
+      `SELECT event_id, data FROM es_events WHERE stream_id = $1 AND event_type = 'TicketEscalated'`,
+      [id],
+    )) as Array<{ event_id: string; data: { trigger: 'agent'; fromTier: 'L1'; toTier: 'L2' } }>;
+    const ref = { escalationId: e.event_id, ticketId: id, ...e.data };
+    const router = worker.get(EscalationRouter);
+    // Five jobs under different ids race each other (and the worker's own job).
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => router.route(ref, { messageId: `race-${randomUUID()}` })),
+    );
+    expect(outcomes.filter((o) => o === 'routed').length).toBeLessThanOrEqual(1);
+    await waitFor(() => assigneeOf(id));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await eventsOf(id)).filter((x) => x.event_type === 'TicketAssigned')).toHaveLength(1);
+    expect((await escalationEvents(id)).map((x) => x.event_type)).toEqual(['EscalationRouted']);
+  });
+
   it("routes a customer's escalation request", async () => {
     await register('ko-senior', { languages: ['ko'] });
     const id = await open('ko', 'refund', 'cust-ko');

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CommandRunner, Decider, Tx, loadState, processOnce } from '@kefu/platform';
 import { SYSTEM_DOMAIN_ACTOR, TicketsService, translateRuleError } from '@kefu/tickets';
 import { Tier } from '@kefu/tickets/domain/ticket.types';
+import { DataSource } from 'typeorm';
 import {
   DequeueEscalationData,
   ESCALATION_STREAM_TYPE,
@@ -46,6 +47,7 @@ export class EscalationRouter {
     private readonly commands: CommandRunner,
     private readonly tickets: TicketsService,
     private readonly queue: EscalationQueueProjection,
+    private readonly ds: DataSource,
   ) {}
 
   /** Routes one escalation (the job of a TicketEscalated). `inbox` absorbs redeliveries. */
@@ -90,6 +92,11 @@ export class EscalationRouter {
    * many were assigned. Idempotent by nature: it only acts on what is still waiting.
    */
   async drain(tier: Tier, inbox: { messageId: string }): Promise<number> {
+    // Most drains (every solved ticket asks for one) find an empty queue: skip the transaction.
+    const waiting = (await this.ds.query(`SELECT 1 FROM escalation_queue WHERE tier = $1 LIMIT 1`, [
+      tier,
+    ])) as unknown[];
+    if (waiting.length === 0) return 0;
     const { result } = await this.commands.transaction({ retries: 5 }, async (tx) => {
       let assigned = 0;
       await processOnce(tx, 'escalation.drain', inbox.messageId, async () => {
