@@ -239,6 +239,27 @@ describe('escalation routing (worker, real Postgres + Redis)', () => {
     expect((await escalationEvents(id)).map((x) => x.event_type)).toEqual(['EscalationRouted']);
   });
 
+  it("routes other modules' escalations whatever their trigger, to the tier they chose", async () => {
+    await register('pl-senior', { languages: ['pl'] });
+    await register('pl-supervisor', { tier: 'L3', languages: ['pl'] });
+    const id = await open('pl', 'transaction_dispute');
+    // As disputes would: straight to L3 for a large amount.
+    await inTransaction(ds, (tx) =>
+      tickets.executeIn(tx, 'system', id, 'EscalateTicket', {
+        trigger: 'dispute_amount',
+        toTier: 'L3',
+        reason: 'Dispute over the threshold',
+      }),
+    );
+    expect(await waitFor(() => assigneeOf(id))).toBe('pl-supervisor');
+    expect((await escalationEvents(id))[0].data).toMatchObject({
+      trigger: 'dispute_amount',
+      fromTier: 'L1',
+      toTier: 'L3',
+      agentId: 'pl-supervisor',
+    });
+  });
+
   it("routes a customer's escalation request", async () => {
     await register('ko-senior', { languages: ['ko'] });
     const id = await open('ko', 'refund', 'cust-ko');
