@@ -84,10 +84,6 @@ const PENDING_TYPES = [
   'HelpArticleConnection',
   'UpsertHelpArticleInput',
   'SupportChannel',
-  // queue statistics
-  'QueueStats',
-  // only the pending types above use Float (warningRatio, averageScore, csat, medianFirstResponseSeconds)
-  'Float',
 ];
 
 /** Root fields and Ticket links of those modules. */
@@ -104,7 +100,6 @@ const PENDING_FIELDS = [
   'Query.surveySettings',
   'Query.helpArticles',
   'Query.supportChannels',
-  'Query.queueStats',
   'Query.satisfaction',
   'Mutation.openDispute',
   'Mutation.submitDisputeEvidence',
@@ -126,7 +121,6 @@ const PENDING_FIELDS = [
   'Mutation.updateSurveySettings',
   'Mutation.forgetCustomer',
   'Mutation.upsertHelpArticle',
-  'Subscription.queueUpdated',
   'Ticket.dispute',
   'Ticket.refunds',
   'Ticket.recoveryCase',

@@ -7,6 +7,7 @@ import {
   QueueModule,
   platformCore,
 } from '@kefu/platform';
+import { EscalationWorkerModule } from '@kefu/escalation';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
@@ -17,6 +18,7 @@ import { WebhooksWorkerModule } from '@kefu/webhooks';
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
+  EscalationWorkerModule,
 ];
 
 @Module({})

@@ -69,6 +69,19 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    // Escalation: the ladder as a JSON array of rules (libs/escalation parses and checks it at
+    // start-up; absent = the default ladder), and how many reopenings a ticket takes before it escalates.
+    ESCALATION_LADDER: z
+      .string()
+      .refine((v) => {
+        try {
+          return Array.isArray(JSON.parse(v));
+        } catch {
+          return false;
+        }
+      }, 'must be a JSON array of rules')
+      .optional(),
+    ESCALATION_REOPEN_THRESHOLD: z.coerce.number().int().min(1).max(100).default(2),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -139,6 +152,8 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly escalationLadder!: string | undefined;
+  readonly escalationReopenThreshold!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -191,6 +206,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    escalationLadder: e.ESCALATION_LADDER,
+    escalationReopenThreshold: e.ESCALATION_REOPEN_THRESHOLD,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
 }
 
