@@ -61,10 +61,6 @@ const PENDING_TYPES = [
   'HelpArticleConnection',
   'UpsertHelpArticleInput',
   'SupportChannel',
-  // queue statistics
-  'QueueStats',
-  // only the pending types above use Float (warningRatio, averageScore, csat, medianFirstResponseSeconds)
-  'Float',
 ];
 
 /** Root fields and Ticket links of those modules. */
@@ -77,7 +73,6 @@ const PENDING_FIELDS = [
   'Query.surveySettings',
   'Query.helpArticles',
   'Query.supportChannels',
-  'Query.queueStats',
   'Query.satisfaction',
   'Mutation.openRecoveryCase',
   'Mutation.submitIdentityVerification',
@@ -91,7 +86,6 @@ const PENDING_FIELDS = [
   'Mutation.updateSurveySettings',
   'Mutation.forgetCustomer',
   'Mutation.upsertHelpArticle',
-  'Subscription.queueUpdated',
   'Ticket.recoveryCase',
   'Ticket.survey',
 ];

@@ -10,6 +10,7 @@ import {
 import { AgentsApiModule } from '@kefu/agents';
 import { DisputesApiModule } from '@kefu/disputes';
 import { RefundsApiModule } from '@kefu/refunds';
+import { EscalationApiModule } from '@kefu/escalation';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
@@ -23,6 +24,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   WebhooksApiModule,
   RefundsApiModule,
   DisputesApiModule,
+  EscalationApiModule,
 ];
 
 @Module({})

@@ -270,7 +270,7 @@ export class DisputesService {
     const ticket = await this.ticketQueries.byIdIn(tx, ticketId);
     // Already with a senior (or closed): nothing to raise.
     if (!ticket || ticket.tier !== 'L1' || ticket.status === 'closed') return;
-    await this.tickets.executeIn(tx, SYSTEM_PRINCIPAL, ticketId, 'EscalateTicket', {
+    await this.tickets.executeIn(tx, 'system', ticketId, 'EscalateTicket', {
       trigger: 'dispute_amount',
       toTier: 'L2',
       reason:

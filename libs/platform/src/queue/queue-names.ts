@@ -17,6 +17,8 @@ export enum JobName {
   SlaWarning = 'sla-warning',
   SlaDeadline = 'sla-deadline',
   EscalateTicket = 'escalate-ticket',
+  RouteEscalation = 'route-escalation',
+  DrainEscalationQueue = 'drain-escalation-queue',
   AutoCloseTicket = 'auto-close-ticket',
   DisputeMerchantDeadline = 'dispute-merchant-deadline',
   RefundOverdue = 'refund-overdue',

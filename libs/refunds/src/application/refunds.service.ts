@@ -218,7 +218,7 @@ export class RefundsService {
           transaction: refund.transaction,
           tags: ['refund-follow-up'],
         });
-        await this.tickets.executeIn(tx, SYSTEM_PRINCIPAL, followUp.id, 'EscalateTicket', {
+        await this.tickets.executeIn(tx, 'system', followUp.id, 'EscalateTicket', {
           trigger: 'sla_breach',
           reason: `Refund ${refund.id} was not received by its promised date ${refund.expectedBy}.`,
         });
