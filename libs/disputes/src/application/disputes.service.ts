@@ -10,7 +10,14 @@ import {
   linkStreamToTicket,
   processOnce,
 } from '@kefu/platform';
-import { RefundsService, SYSTEM_PRINCIPAL, lockStream, toDomainError, visibleTicketIn } from '@kefu/refunds';
+import {
+  RefundsService,
+  SYSTEM_PRINCIPAL,
+  customerOfTicket,
+  lockStream,
+  toDomainError,
+  visibleTicketIn,
+} from '@kefu/refunds';
 import { TicketQueries, TicketsService, actorFromPrincipal } from '@kefu/tickets';
 import { Actor } from '@kefu/tickets/domain/decider';
 import { Attachment, CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
@@ -103,7 +110,8 @@ export class DisputesService {
       const disputeId = randomUUID();
       let ticketId = input.ticketId;
       let customer = input.customer;
-      if (ticketId) customer ??= (await visibleTicketIn(tx, this.ticketQueries, p, ticketId)).customer;
+      if (ticketId)
+        customer = customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer);
       const command: DisputeCommand = {
         type: 'OpenDispute',
         actor,

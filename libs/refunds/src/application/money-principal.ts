@@ -45,3 +45,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function assertUuid(id: string, field: string, what: string): void {
   if (!UUID.test(id)) throw DomainError.validation([{ field, message: `must be ${what} (UUID)` }]);
 }
+
+/** A case linked to a ticket is the ticket customer's: another account is a client mistake. */
+export function customerOfTicket(
+  ticket: TicketView,
+  given: { id: string } | undefined | null,
+): TicketView['customer'] {
+  if (given && given.id !== ticket.customer.id)
+    throw DomainError.validation([
+      { field: 'customer.id', message: `must be the ticket's customer (${ticket.customer.id})` },
+    ]);
+  return given ? { ...ticket.customer, ...given } : ticket.customer;
+}

@@ -156,6 +156,35 @@ describe('RefundsService (real Postgres)', () => {
     expect((await queries.list(agent, { transactionId: old.id }, 10)).items).toHaveLength(0);
   });
 
+  it('links to a given ticket (its customer by default; another customer is refused)', async () => {
+    const { result: first } = await request(partner, newTx(1000), 100);
+    const { result: linked } = await refunds.request(partner, {
+      ticketId: first.ticketId,
+      transaction: newTx(500),
+      amount: 50,
+      reason: 'second item',
+    });
+    expect(linked).toMatchObject({ ticketId: first.ticketId, customer: { id: 'cust-1' } });
+    const other = refunds.request(partner, {
+      ticketId: first.ticketId,
+      customer: { id: 'cust-2' },
+      transaction: newTx(500),
+      amount: 50,
+      reason: 'x',
+    });
+    expect(await codeOf(other)).toBe('validation_failed');
+    expect(
+      await codeOf(
+        refunds.request(otherPartner, {
+          ticketId: first.ticketId,
+          transaction: newTx(500),
+          amount: 5,
+          reason: 'x',
+        }),
+      ),
+    ).toBe('not_found');
+  });
+
   it('four eyes: above the threshold a senior approves, never the one who requested', async () => {
     const { result: r } = await request(senior, newTx(900_000), 600_000);
     expect(r.requiresSeniorApproval).toBe(true);

@@ -27,7 +27,13 @@ import {
 } from '../domain/refund-ledger.decider';
 import { PayoutResult, RELEASED_STATUSES } from '../domain/refund.types';
 import { RefundViewProjection } from '../projections/refund-view.projection';
-import { SYSTEM_PRINCIPAL, lockStream, toDomainError, visibleTicketIn } from './money-principal';
+import {
+  SYSTEM_PRINCIPAL,
+  customerOfTicket,
+  lockStream,
+  toDomainError,
+  visibleTicketIn,
+} from './money-principal';
 import { RefundQueries } from './refund-queries';
 import { RefundView } from './refund-view';
 
@@ -104,8 +110,7 @@ export class RefundsService {
     let ticketId = input.ticketId;
     let customer = input.customer;
     if (ticketId) {
-      const ticket = await visibleTicketIn(tx, this.ticketQueries, p, ticketId);
-      customer ??= ticket.customer;
+      customer = customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer);
     }
     const command: RefundCommand = {
       type: 'RequestRefund',
