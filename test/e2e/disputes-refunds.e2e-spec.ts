@@ -4,6 +4,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ApiKeyService, QueueName, jobId } from '@kefu/platform';
+import { MerchantDeadlineReconciler } from '@kefu/disputes';
 import { RefundOverdueReconciler } from '@kefu/refunds';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import { ApiTestApp, startApiApp } from './support/api-app';
@@ -208,7 +209,7 @@ describe('disputes and refunds over REST and GraphQL, with the worker (e2e)', ()
     expect((await gql(other, APPROVE, { i })).data?.approveRefund.status).toBe('PROCESSING');
   });
 
-  it('the worker moves a dispute past its merchant deadline to review (timer from the log)', async () => {
+  it('the worker moves a dispute past its merchant deadline to review (timer from the log, reconciled after a loss)', async () => {
     const opened = await post(auth.partner, '/v1/disputes', {
       customer: { id: 'cust-1' },
       transaction: tx(),
@@ -216,6 +217,19 @@ describe('disputes and refunds over REST and GraphQL, with the worker (e2e)', ()
       claimedAmount: 100,
     });
     const id = opened.body.id as string;
+    // Lose the deadline job as a Redis flush would; the reconciler derives it again from the log.
+    const ds = t.app.get(DataSource);
+    const [{ event_id }] = (await ds.query(
+      `SELECT event_id FROM es_events WHERE stream_id = $1 AND event_type = 'DisputeStatusChanged'`,
+      [id],
+    )) as Array<{ event_id: string }>;
+    const queue = worker.get<Queue>(getQueueToken(QueueName.Disputes), { strict: false });
+    const timer = jobId('dispute-merchant-deadline', event_id);
+    for (let i = 0; i < 100 && !(await queue.getJob(timer)); i++) await new Promise((r) => setTimeout(r, 50));
+    await queue.remove(timer);
+    expect(await queue.getJob(timer)).toBeUndefined();
+    expect(await worker.get(MerchantDeadlineReconciler).reconcile()).toBeGreaterThanOrEqual(1);
+    expect(await queue.getJob(timer)).toBeDefined();
     const deadline = Date.now() + 20_000;
     let status = opened.body.status as string;
     let body: Json = opened.body;

@@ -125,6 +125,16 @@ describe('review, approval and the four-eyes rule', () => {
       .then([]);
     given([requested()]).when(cmd('StartRefundReview', customer)).thenThrows('forbidden');
   });
+  it('review and approval only before approval: from under_review it approves, from processing neither', () => {
+    const reviewed = [
+      requested(),
+      { type: 'RefundReviewStarted', data: { by: { kind: 'agent', id: 'a-1' }, at: NOW } } as RefundEvent,
+    ];
+    given(reviewed)
+      .when(cmd('ApproveRefund', agent, { processingSeconds: 1 }))
+      .thenState({ status: 'processing' });
+    given(processing).when(cmd('StartRefundReview', agent)).thenThrows('invalid_transition');
+  });
   it('approval starts processing with the promised date', () => {
     given([requested()])
       .when(cmd('ApproveRefund', agent, { processingSeconds: 3600 }))
