@@ -176,6 +176,19 @@ describe('disputes and refunds over REST and GraphQL, with the worker (e2e)', ()
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     const r = await get(auth.partner, `/v1/disputes/${id}`);
     expect(r.body.refundId).toBe(won.data?.decideDispute.refund.id);
+    // A page of tickets with their links: batched per request (one query per link kind).
+    const page = await gql(
+      auth.agent,
+      `{ tickets(first: 50) { edges { node { id dispute { id } refunds { id disputeId } } } } }`,
+    );
+    const node = page.data?.tickets.edges
+      .map((e: Json) => e.node)
+      .find((n: Json) => n.id === opened.body.ticketId);
+    expect(node).toEqual({
+      id: opened.body.ticketId,
+      dispute: { id },
+      refunds: [{ id: won.data?.decideDispute.refund.id, disputeId: id }],
+    });
   });
 
   it('GraphQL: a customer requests and cancels their own refund; four eyes above the threshold', async () => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TicketDisputesLoader } from './graphql/ticket-disputes.loader';
 import { DisputesCoreModule } from '../disputes.module';
 import { DisputesResolver, TicketDisputeResolver } from './graphql/disputes.resolver';
 import { DisputesController } from './rest/disputes.controller';
@@ -7,7 +8,7 @@ import { DisputesController } from './rest/disputes.controller';
 @Module({
   imports: [DisputesCoreModule],
   controllers: [DisputesController],
-  providers: [DisputesResolver, TicketDisputeResolver],
+  providers: [TicketDisputesLoader, DisputesResolver, TicketDisputeResolver],
   exports: [DisputesCoreModule],
 })
 export class DisputesApiModule {}

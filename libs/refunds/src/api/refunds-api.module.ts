@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TicketRefundsLoader } from './graphql/ticket-refunds.loader';
 import { RefundsCoreModule } from '../refunds.module';
 import { RefundsResolver, TicketRefundsResolver } from './graphql/refunds.resolver';
 import { RefundsController } from './rest/refunds.controller';
@@ -7,7 +8,7 @@ import { RefundsController } from './rest/refunds.controller';
 @Module({
   imports: [RefundsCoreModule],
   controllers: [RefundsController],
-  providers: [RefundsResolver, TicketRefundsResolver],
+  providers: [TicketRefundsLoader, RefundsResolver, TicketRefundsResolver],
   exports: [RefundsCoreModule],
 })
 export class RefundsApiModule {}

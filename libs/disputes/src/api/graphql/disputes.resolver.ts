@@ -1,6 +1,7 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import {
   CurrentPrincipal,
+  GraphqlContext,
   IdempotencyKey,
   IdempotencyRequest,
   Principal,
@@ -11,6 +12,7 @@ import { TicketQueries } from '@kefu/tickets';
 import { TicketModel, orUndefined, pageInfoOf, pageSize, toTicketModel } from '@kefu/tickets/api/graphql';
 import { DisputeQueries } from '../../application/dispute-queries';
 import { DisputesService } from '../../application/disputes.service';
+import { TicketDisputesLoader } from './ticket-disputes.loader';
 import {
   DecideDisputeInput,
   DisputeConnectionModel,
@@ -173,11 +175,11 @@ export class DisputesResolver {
 /** Ticket.dispute: the ticket's latest dispute (the ticket itself was access-checked). */
 @Resolver(() => TicketModel)
 export class TicketDisputeResolver {
-  constructor(private readonly queries: DisputeQueries) {}
+  constructor(private readonly loader: TicketDisputesLoader) {}
 
-  @ResolveField(() => DisputeModel, { nullable: true })
-  async dispute(@Parent() t: TicketModel): Promise<DisputeModel | null> {
-    const list = (await this.queries.byTickets([t.id])).get(t.id) ?? [];
+  @ResolveField(() => DisputeModel, { nullable: true, description: "The ticket's latest dispute." })
+  async dispute(@Parent() t: TicketModel, @Context() ctx: GraphqlContext): Promise<DisputeModel | null> {
+    const list = await this.loader.for(ctx).load(t.id);
     const latest = list[list.length - 1];
     return latest ? toDisputeModel(latest) : null;
   }

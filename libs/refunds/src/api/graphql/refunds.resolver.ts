@@ -1,6 +1,7 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import {
   CurrentPrincipal,
+  GraphqlContext,
   IdempotencyKey,
   IdempotencyRequest,
   Principal,
@@ -11,6 +12,7 @@ import { TicketModel, orUndefined, pageInfoOf, pageSize, toTicketModel } from '@
 import { assertUuid } from '../../application/money-principal';
 import { RefundQueries } from '../../application/refund-queries';
 import { RefundsService } from '../../application/refunds.service';
+import { TicketRefundsLoader } from './ticket-refunds.loader';
 import {
   ApproveRefundInput,
   CancelRefundInput,
@@ -162,10 +164,10 @@ export class RefundsResolver {
 /** Ticket.refunds: the refunds hanging off a ticket (the ticket itself was access-checked). */
 @Resolver(() => TicketModel)
 export class TicketRefundsResolver {
-  constructor(private readonly queries: RefundQueries) {}
+  constructor(private readonly loader: TicketRefundsLoader) {}
 
-  @ResolveField(() => [RefundModel])
-  async refunds(@Parent() t: TicketModel): Promise<RefundModel[]> {
-    return ((await this.queries.byTickets([t.id])).get(t.id) ?? []).map(toRefundModel);
+  @ResolveField(() => [RefundModel], { description: 'Oldest first.' })
+  async refunds(@Parent() t: TicketModel, @Context() ctx: GraphqlContext): Promise<RefundModel[]> {
+    return (await this.loader.for(ctx).load(t.id)).map(toRefundModel);
   }
 }
