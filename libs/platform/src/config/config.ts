@@ -61,6 +61,13 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    // Surveys: the link partners show customers ({token} is replaced), and the public answer routes'
+    // limit per client address and minute.
+    SURVEY_LINK_TEMPLATE: z
+      .string()
+      .regex(/\{token\}/, 'must contain {token}')
+      .default('https://help.example.com/surveys/{token}'),
+    SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -129,6 +136,8 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly surveyLinkTemplate!: string;
+  readonly surveyRateLimitPerMinute!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -179,6 +188,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    surveyLinkTemplate: e.SURVEY_LINK_TEMPLATE,
+    surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
 }
 
