@@ -8,6 +8,7 @@ import {
   platformCore,
 } from '@kefu/platform';
 import { AgentsApiModule } from '@kefu/agents';
+import { FeedbackApiModule } from '@kefu/feedback';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
@@ -19,6 +20,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  FeedbackApiModule,
 ];
 
 @Module({})
