@@ -57,20 +57,6 @@ const PENDING_TYPES = [
   'ReviewIdentityVerificationInput',
   'RestoreAccountInput',
   'RejectRecoveryCaseInput',
-  // surveys and feedback
-  'Survey',
-  'SurveyStatus',
-  'SurveySettings',
-  'RespondToSurveyInput',
-  'UpdateSurveySettingsInput',
-  'Feedback',
-  'FeedbackEdge',
-  'FeedbackConnection',
-  'FeedbackFilter',
-  'FeedbackKind',
-  'SubmitFeedbackInput',
-  'SatisfactionStat',
-  'SatisfactionGroup',
   // SLA configuration
   'SlaPolicy',
   'BusinessCalendar',
@@ -78,16 +64,8 @@ const PENDING_TYPES = [
   'WeeklyHoursInput',
   'UpsertSlaPolicyInput',
   'UpsertBusinessCalendarInput',
-  // help centre and channels
-  'HelpArticle',
-  'HelpArticleEdge',
-  'HelpArticleConnection',
-  'UpsertHelpArticleInput',
-  'SupportChannel',
   // queue statistics
   'QueueStats',
-  // only the pending types above use Float (warningRatio, averageScore, csat, medianFirstResponseSeconds)
-  'Float',
 ];
 
 /** Root fields and Ticket links of those modules. */
@@ -98,14 +76,9 @@ const PENDING_FIELDS = [
   'Query.refunds',
   'Query.recoveryCase',
   'Query.recoveryCases',
-  'Query.feedback',
   'Query.slaPolicies',
   'Query.businessCalendars',
-  'Query.surveySettings',
-  'Query.helpArticles',
-  'Query.supportChannels',
   'Query.queueStats',
-  'Query.satisfaction',
   'Mutation.openDispute',
   'Mutation.submitDisputeEvidence',
   'Mutation.decideDispute',
@@ -119,18 +92,13 @@ const PENDING_FIELDS = [
   'Mutation.reviewIdentityVerification',
   'Mutation.restoreAccount',
   'Mutation.rejectRecoveryCase',
-  'Mutation.respondToSurvey',
-  'Mutation.submitFeedback',
   'Mutation.upsertSlaPolicy',
   'Mutation.upsertBusinessCalendar',
-  'Mutation.updateSurveySettings',
   'Mutation.forgetCustomer',
-  'Mutation.upsertHelpArticle',
   'Subscription.queueUpdated',
   'Ticket.dispute',
   'Ticket.refunds',
   'Ticket.recoveryCase',
-  'Ticket.survey',
 ];
 
 const PENDING = new Set([...PENDING_TYPES, ...PENDING_FIELDS]);

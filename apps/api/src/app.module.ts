@@ -9,6 +9,7 @@ import {
 } from '@kefu/platform';
 import { AgentsApiModule } from '@kefu/agents';
 import { FeedbackApiModule } from '@kefu/feedback';
+import { HelpCentreApiModule } from '@kefu/help-centre';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
@@ -21,6 +22,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   AgentsApiModule,
   WebhooksApiModule,
   FeedbackApiModule,
+  HelpCentreApiModule,
 ];
 
 @Module({})
