@@ -79,7 +79,9 @@ export class FeedbackHelpCentre1763769600009 implements MigrationInterface {
         updated_at  timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX help_articles_search_idx ON help_articles USING gin (search)`);
-    await q.query(`CREATE INDEX help_articles_lang_cat_idx ON help_articles (language, category, updated_at)`);
+    await q.query(
+      `CREATE INDEX help_articles_lang_cat_idx ON help_articles (language, category, updated_at)`,
+    );
     await q.query(`
       CREATE TABLE support_channels (
         channel      text PRIMARY KEY,

@@ -108,7 +108,10 @@ export class FeedbackService {
     }
     let checked: ReturnType<typeof validateFeedback>;
     try {
-      checked = validateFeedback({ ...input, customerId: customerId ?? (await this.customerOfTicket(principal, input.ticketId)) });
+      checked = validateFeedback({
+        ...input,
+        customerId: customerId ?? (await this.customerOfTicket(principal, input.ticketId)),
+      });
     } catch (e) {
       throw translateRule(e);
     }
@@ -189,14 +192,19 @@ export class FeedbackService {
           where.push(`ticket_id = $${params.length}`);
         }
         const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
-        const total = await tx.one<{ n: number }>(`SELECT count(*)::int AS n FROM feedback_view ${base}`, params);
+        const total = await tx.one<{ n: number }>(
+          `SELECT count(*)::int AS n FROM feedback_view ${base}`,
+          params,
+        );
         const page = [...where];
         const pageParams = [...params];
         if (after) {
-          const cur = await tx.one<{ created_at: Date }>(`SELECT created_at FROM feedback_view WHERE id = $1`, [
-            after,
-          ]);
-          if (!cur) throw DomainError.validation([{ field: 'after', message: 'is not a cursor of this list' }]);
+          const cur = await tx.one<{ created_at: Date }>(
+            `SELECT created_at FROM feedback_view WHERE id = $1`,
+            [after],
+          );
+          if (!cur)
+            throw DomainError.validation([{ field: 'after', message: 'is not a cursor of this list' }]);
           pageParams.push(cur.created_at, after);
           page.push(`(created_at, id) < ($${pageParams.length - 1}, $${pageParams.length})`);
         }

@@ -1,11 +1,7 @@
 // Refusals of the feedback domain. Same code strings as the platform's DomainError (API.md).
 
 export type FeedbackRuleCode =
-  | 'validation_failed'
-  | 'not_found'
-  | 'invalid_transition'
-  | 'survey_already_answered'
-  | 'survey_expired';
+  'validation_failed' | 'not_found' | 'invalid_transition' | 'survey_already_answered' | 'survey_expired';
 
 export interface FieldViolation {
   field: string;

@@ -135,7 +135,13 @@ export class SurveyReconciler implements JobReconciler, OnModuleInit {
     )) as Array<{ stream_id: string; event_id: string; at: string }>;
     const out = (await this.ds.query(
       `SELECT id, sent_event_id, remind_at, reminded_at, expires_at FROM survey_view WHERE status = 'sent'`,
-    )) as Array<{ id: string; sent_event_id: string; remind_at: Date; reminded_at: Date | null; expires_at: Date }>;
+    )) as Array<{
+      id: string;
+      sent_event_id: string;
+      remind_at: Date;
+      reminded_at: Date | null;
+      expires_at: Date;
+    }>;
     const now = Date.now();
     const delay = (at: number) => Math.max(0, at - now);
     const jobs = [

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Projection, StoredEvent, Tx, updateIfNewer } from '@kefu/platform';
-import {
-  SURVEY_STREAM_TYPE,
-  SurveyRespondedData,
-  SurveySentData,
-  SurveySettings,
-} from '../domain/survey';
+import { SURVEY_STREAM_TYPE, SurveyRespondedData, SurveySentData, SurveySettings } from '../domain/survey';
 
 export const SURVEY_SETTINGS_STREAM_TYPE = 'survey-settings';
 export const SURVEY_SETTINGS_STREAM_ID = 'survey-settings';
@@ -29,7 +24,17 @@ export class SurveyViewProjection implements Projection {
             `INSERT INTO survey_view (id, ticket_id, solve_event_id, sent_event_id, token_hash, status,
                 sent_at, remind_at, expires_at, updated_at, version)
              VALUES ($1, $2, $3, $4, $5, 'sent', $6, $7, $8, $6, $9) ON CONFLICT (id) DO NOTHING`,
-            [d.surveyId, d.ticketId, d.solveEventId, e.eventId, d.tokenHash, d.at, d.remindAt, d.expiresAt, v],
+            [
+              d.surveyId,
+              d.ticketId,
+              d.solveEventId,
+              e.eventId,
+              d.tokenHash,
+              d.at,
+              d.remindAt,
+              d.expiresAt,
+              v,
+            ],
           );
           break;
         }
@@ -53,7 +58,9 @@ export class SurveyViewProjection implements Projection {
         }
         case 'SurveyExpired': {
           const at = (e.data as { at: string }).at;
-          await updateIfNewer(tx, 'survey_view', e.streamId, v, at, `status = 'expired', expired_at = $4`, [at]);
+          await updateIfNewer(tx, 'survey_view', e.streamId, v, at, `status = 'expired', expired_at = $4`, [
+            at,
+          ]);
           break;
         }
       }

@@ -37,7 +37,8 @@ export class SupportChannelModel {
   @Field(() => GraphqlChannel) channel!: Channel;
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true, description: 'Hotline number, address…' }) contact!: string | null;
-  @Field(() => String, { nullable: true, description: 'HH:MM, local time of the service' }) opensAt!: string | null;
+  @Field(() => String, { nullable: true, description: 'HH:MM, local time of the service' }) opensAt!:
+    string | null;
   @Field(() => String, { nullable: true }) closesAt!: string | null;
   @Field(() => Boolean) alwaysOpen!: boolean;
 }
@@ -68,7 +69,8 @@ export class HelpCentreResolver {
 
   @Public()
   @Query(() => HelpArticleConnectionModel, {
-    description: 'Help articles; `query` searches title and body (English stemmed, Chinese by character bigrams).',
+    description:
+      'Help articles; `query` searches title and body (English stemmed, Chinese by character bigrams).',
   })
   async helpArticles(
     @Args('query', { type: () => String, nullable: true }) query: string | null,
@@ -116,7 +118,9 @@ export class HelpCentreResolver {
   }
 
   @Roles('admin')
-  @Mutation(() => SupportChannelModel, { description: 'Sets a channel’s name, contact and opening hours (admins).' })
+  @Mutation(() => SupportChannelModel, {
+    description: 'Sets a channel’s name, contact and opening hours (admins).',
+  })
   async upsertSupportChannel(@Args('input') input: UpsertSupportChannelInput): Promise<SupportChannelModel> {
     return this.help.upsertChannel({
       channel: input.channel,

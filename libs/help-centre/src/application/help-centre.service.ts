@@ -83,13 +83,16 @@ export class HelpCentreService {
     const errors: FieldError[] = [];
     const title = input.title?.trim() ?? '';
     const body = input.body?.trim() ?? '';
-    if (!title || [...title].length > 200) errors.push({ field: 'title', message: 'must be 1 to 200 characters' });
-    if (!body || [...body].length > 20_000) errors.push({ field: 'body', message: 'must be 1 to 20000 characters' });
+    if (!title || [...title].length > 200)
+      errors.push({ field: 'title', message: 'must be 1 to 200 characters' });
+    if (!body || [...body].length > 20_000)
+      errors.push({ field: 'body', message: 'must be 1 to 20000 characters' });
     if (!(CATEGORIES as readonly string[]).includes(input.category))
       errors.push({ field: 'category', message: `must be one of ${CATEGORIES.join(', ')}` });
     if (!LANGUAGE.test(input.language ?? ''))
       errors.push({ field: 'language', message: 'must be a BCP 47 tag such as en or zh-CN' });
-    if (input.id !== undefined && !UUID.test(input.id)) errors.push({ field: 'id', message: 'must be a UUID' });
+    if (input.id !== undefined && !UUID.test(input.id))
+      errors.push({ field: 'id', message: 'must be a UUID' });
     if (errors.length) throw DomainError.validation(errors);
     const id = input.id ?? randomUUID();
     const rows = (await this.ds.query(
@@ -111,10 +114,15 @@ export class HelpCentreService {
     filter: { query?: string; category?: string; language?: string },
     first: number,
     after?: string,
-  ): Promise<{ items: Array<{ cursor: string; node: HelpArticleView }>; hasNextPage: boolean; totalCount: number }> {
+  ): Promise<{
+    items: Array<{ cursor: string; node: HelpArticleView }>;
+    hasNextPage: boolean;
+    totalCount: number;
+  }> {
     const offset = after === undefined ? 0 : decodeOffset(after);
     const query = filter.query?.trim() ?? '';
-    if ([...query].length > 200) throw DomainError.validation([{ field: 'query', message: 'must be at most 200 characters' }]);
+    if ([...query].length > 200)
+      throw DomainError.validation([{ field: 'query', message: 'must be at most 200 characters' }]);
     const { latin } = splitScripts(query);
     const cjk = cjkTsquery(cjkQueryTerms(query));
     const params: unknown[] = [latin, cjk, filter.category ?? null, filter.language ?? null];
@@ -125,7 +133,10 @@ export class HelpCentreService {
     const from = `help_articles a, (SELECT
         CASE WHEN numnode(websearch_to_tsquery('english', $1)) > 0 THEN websearch_to_tsquery('english', $1) END AS lq,
         CASE WHEN $2 <> '' THEN $2::tsquery END AS cq) q`;
-    const total = (await this.ds.query(`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`, params)) as Array<{
+    const total = (await this.ds.query(
+      `SELECT count(*)::int AS n FROM ${from} WHERE ${where}`,
+      params,
+    )) as Array<{
       n: number;
     }>;
     const rows = (await this.ds.query(
@@ -136,7 +147,9 @@ export class HelpCentreService {
       [...params, first + 1, offset],
     )) as ArticleRow[];
     return {
-      items: rows.slice(0, first).map((r, i) => ({ cursor: encodeOffset(offset + i + 1), node: toArticle(r) })),
+      items: rows
+        .slice(0, first)
+        .map((r, i) => ({ cursor: encodeOffset(offset + i + 1), node: toArticle(r) })),
       hasNextPage: rows.length > first,
       totalCount: total[0]?.n ?? 0,
     };
@@ -173,7 +186,8 @@ export class HelpCentreService {
       errors.push({ field: 'contact', message: 'must be at most 500 characters' });
     for (const f of ['opensAt', 'closesAt'] as const) {
       const v = input[f];
-      if (input.alwaysOpen && v !== undefined) errors.push({ field: f, message: 'must be absent when alwaysOpen' });
+      if (input.alwaysOpen && v !== undefined)
+        errors.push({ field: f, message: 'must be absent when alwaysOpen' });
       if (!input.alwaysOpen && (v === undefined || !HH_MM.test(v)))
         errors.push({ field: f, message: 'must be a time HH:MM (or set alwaysOpen)' });
     }
@@ -183,7 +197,14 @@ export class HelpCentreService {
        VALUES ($1, $2, $3, $4, $5, $6, now())
        ON CONFLICT (channel) DO UPDATE SET name = $2, contact = $3, opens_at = $4, closes_at = $5,
          always_open = $6, updated_at = now()`,
-      [input.channel, name, input.contact ?? null, input.opensAt ?? null, input.closesAt ?? null, input.alwaysOpen],
+      [
+        input.channel,
+        name,
+        input.contact ?? null,
+        input.opensAt ?? null,
+        input.closesAt ?? null,
+        input.alwaysOpen,
+      ],
     );
     return (await this.channels()).find((c) => c.channel === input.channel)!;
   }

@@ -111,7 +111,14 @@ export const STARTER_ARTICLES: UpsertArticleInput[] = TOPICS.flatMap((t) => [
 
 /** DOMAIN.md's example: phone 9:00–21:00, chat 24/7. */
 export const STARTER_CHANNELS: UpsertChannelInput[] = [
-  { channel: 'phone', name: 'Hotline 客服热线', contact: '+86 400-000-0000', opensAt: '09:00', closesAt: '21:00', alwaysOpen: false },
+  {
+    channel: 'phone',
+    name: 'Hotline 客服热线',
+    contact: '+86 400-000-0000',
+    opensAt: '09:00',
+    closesAt: '21:00',
+    alwaysOpen: false,
+  },
   { channel: 'chat', name: 'In-app chat 在线客服', alwaysOpen: true },
   { channel: 'email', name: 'Email', contact: 'support@example.com', alwaysOpen: true },
 ];

@@ -2,7 +2,10 @@ import { cjkIndexTerms, cjkQueryTerms, cjkTsquery, splitScripts } from './cjk-se
 
 describe('CJK search terms', () => {
   it('splits CJK runs from the rest of the text', () => {
-    expect(splitScripts('退款 refund 到账了吗?')).toEqual({ latin: 'refund ?', cjkRuns: ['退款', '到账了吗'] });
+    expect(splitScripts('退款 refund 到账了吗?')).toEqual({
+      latin: 'refund ?',
+      cjkRuns: ['退款', '到账了吗'],
+    });
   });
 
   it('indexes every character and every adjacent pair', () => {

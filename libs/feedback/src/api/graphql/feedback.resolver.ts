@@ -99,12 +99,16 @@ export class FeedbackResolver {
     @Args('from', { type: () => Date, nullable: true }) from: Date | null,
     @Args('to', { type: () => Date, nullable: true }) to: Date | null,
   ): Promise<SatisfactionStatModel[]> {
-    if (from && to && from >= to) throw DomainError.validation([{ field: 'to', message: 'must be after from' }]);
+    if (from && to && from >= to)
+      throw DomainError.validation([{ field: 'to', message: 'must be after from' }]);
     return this.satisfactionQueries.stats(groupBy, orUndefined(from), orUndefined(to));
   }
 
   @ResolveField(() => TicketModel, { nullable: true })
-  async ticket(@Parent() f: FeedbackModel, @CurrentPrincipal() principal: Principal): Promise<TicketModel | null> {
+  async ticket(
+    @Parent() f: FeedbackModel,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<TicketModel | null> {
     if (!f.ticketId) return null;
     try {
       return toTicketModel(await this.tickets.get(principal, f.ticketId));

@@ -66,7 +66,10 @@ export class SurveysResolver {
   }
 
   @ResolveField(() => TicketModel)
-  async ticket(@Parent() survey: SurveyModel, @CurrentPrincipal() principal: Principal): Promise<TicketModel> {
+  async ticket(
+    @Parent() survey: SurveyModel,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<TicketModel> {
     return toTicketModel(await this.tickets.get(principal, survey.ticketId));
   }
 }
@@ -76,7 +79,10 @@ export class SurveysResolver {
 export class TicketSurveyResolver {
   constructor(private readonly surveys: SurveysService) {}
 
-  @ResolveField(() => SurveyModel, { nullable: true, description: 'The latest satisfaction survey, once sent.' })
+  @ResolveField(() => SurveyModel, {
+    nullable: true,
+    description: 'The latest satisfaction survey, once sent.',
+  })
   async survey(@Parent() ticket: TicketModel): Promise<SurveyModel | null> {
     try {
       const s = await this.surveys.forTicket(ticket.id);

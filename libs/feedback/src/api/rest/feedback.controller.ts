@@ -44,7 +44,13 @@ export class FeedbackController {
   ): Promise<FeedbackResource> {
     const r = await this.feedback.submit(
       principal,
-      { kind: dto.kind, body: dto.body, customerId: dto.customer.id, ticketId: dto.ticketId, agentId: dto.agentId },
+      {
+        kind: dto.kind,
+        body: dto.body,
+        customerId: dto.customer.id,
+        ticketId: dto.ticketId,
+        agentId: dto.agentId,
+      },
       { idempotency },
     );
     sendCommandResult(res, r, 201);

@@ -64,7 +64,9 @@ export class CreateFeedbackDto {
   @MaxLength(100)
   ticketId?: string;
 
-  @ApiPropertyOptional({ description: 'The agent it is about; a complaint about an agent goes to a supervisor' })
+  @ApiPropertyOptional({
+    description: 'The agent it is about; a complaint about an agent goes to a supervisor',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -76,7 +78,11 @@ export class FeedbackResource {
   @ApiProperty({ enum: FEEDBACK_KINDS }) kind!: string;
   @ApiProperty() body!: string;
   @ApiProperty() customerId!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'For a complaint about an agent: the ticket now with a supervisor' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'For a complaint about an agent: the ticket now with a supervisor',
+  })
   ticketId!: string | null;
   @ApiProperty({ type: String, nullable: true }) agentId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

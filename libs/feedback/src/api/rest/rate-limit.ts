@@ -25,7 +25,11 @@ export class SurveyRateLimiter {
     const key = this.redis.channel(`ratelimit:${route}:${client}:${window}`);
     let count: number;
     try {
-      const r = await this.redis.client.multi().incr(key).expire(key, WINDOW_SECONDS + 5).exec();
+      const r = await this.redis.client
+        .multi()
+        .incr(key)
+        .expire(key, WINDOW_SECONDS + 5)
+        .exec();
       count = Number(r?.[0]?.[1] ?? 0);
     } catch {
       return;
