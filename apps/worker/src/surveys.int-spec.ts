@@ -4,8 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { DomainError, Principal, PublicEventSources, QueueName, StoredEvent } from '@kefu/platform';
 import { createTestDatabase, testConfig, TestDatabase } from '@kefu/test-fixtures';
-import { SurveyTokens, SurveysService, hashSurveyToken } from '@kefu/feedback';
-import { SurveyReconciler } from '@kefu/feedback/jobs/survey.jobs';
+import { SurveyReconciler, SurveyTokens, SurveysService, hashSurveyToken } from '@kefu/feedback';
 import { TicketsService } from '@kefu/tickets';
 import { createWorker } from './bootstrap';
 

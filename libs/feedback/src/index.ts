@@ -7,3 +7,6 @@ export * from './application/survey-token';
 export * from './application/survey-view';
 export * from './feedback.module';
 export * from './api/feedback-api.module';
+export * from './projections/satisfaction.projector';
+export * from './projections/survey.projections';
+export * from './jobs/survey.jobs';
