@@ -124,8 +124,7 @@ export class HelpCentreService {
     if ([...query].length > 200)
       throw DomainError.validation([{ field: 'query', message: 'must be at most 200 characters' }]);
     const { latin } = splitScripts(query);
-    const cjk = cjkTsquery(cjkQueryTerms(query));
-    const params: unknown[] = [latin, cjk, filter.category ?? null, filter.language ?? null];
+    const terms = cjkQueryTerms(query);
     const where = `
       ($3::text IS NULL OR a.category = $3)
       AND ($4::text IS NULL OR lower(a.language) = lower($4) OR lower(a.language) LIKE lower($4) || '-%')
@@ -133,12 +132,22 @@ export class HelpCentreService {
     const from = `help_articles a, (SELECT
         CASE WHEN numnode(websearch_to_tsquery('english', $1)) > 0 THEN websearch_to_tsquery('english', $1) END AS lq,
         CASE WHEN $2 <> '' THEN $2::tsquery END AS cq) q`;
-    const total = (await this.ds.query(
-      `SELECT count(*)::int AS n FROM ${from} WHERE ${where}`,
-      params,
-    )) as Array<{
-      n: number;
-    }>;
+    const count = async (p: unknown[]) =>
+      (
+        (await this.ds.query(`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`, p)) as Array<{
+          n: number;
+        }>
+      )[0]?.n ?? 0;
+    const category = filter.category ?? null;
+    const language = filter.language ?? null;
+    let params: unknown[] = [latin, cjkTsquery(terms), category, language];
+    let totalCount = await count(params);
+    // Chinese typed without spaces often spans words ("退款到账" for "退款还没到账"): when all the
+    // bigrams together find nothing, any of them will do, best-ranked first.
+    if (totalCount === 0 && terms.length > 1) {
+      params = [latin, cjkTsquery(terms, 'any'), category, language];
+      totalCount = await count(params);
+    }
     const rows = (await this.ds.query(
       `SELECT a.id, a.title, a.body, a.category, a.language, a.updated_at
          FROM ${from} WHERE ${where}
@@ -151,7 +160,7 @@ export class HelpCentreService {
         .slice(0, first)
         .map((r, i) => ({ cursor: encodeOffset(offset + i + 1), node: toArticle(r) })),
       hasNextPage: rows.length > first,
-      totalCount: total[0]?.n ?? 0,
+      totalCount,
     };
   }
 

@@ -26,6 +26,7 @@ describe('CJK search terms', () => {
 
   it('builds a tsquery literal', () => {
     expect(cjkTsquery(['退款', '到账'])).toBe("'退款' & '到账'");
+    expect(cjkTsquery(['退款', '到账'], 'any')).toBe("'退款' | '到账'");
     expect(cjkTsquery([])).toBe('');
   });
 });

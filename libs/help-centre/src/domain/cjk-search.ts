@@ -43,7 +43,10 @@ export function cjkQueryTerms(query: string): string[] {
   return [...out];
 }
 
-/** A tsquery literal ANDing the terms ('' when none). Terms are CJK characters only: no quoting issues. */
-export function cjkTsquery(terms: readonly string[]): string {
-  return terms.map((t) => `'${t.replace(/['\\]/g, '')}'`).join(' & ');
+/**
+ * A tsquery literal ANDing the terms ('' when none), or ORing them for the relaxed second try
+ * (Chinese queries typed without spaces span several words). Terms are CJK characters only.
+ */
+export function cjkTsquery(terms: readonly string[], mode: 'all' | 'any' = 'all'): string {
+  return terms.map((t) => `'${t.replace(/['\\]/g, '')}'`).join(mode === 'all' ? ' & ' : ' | ');
 }
