@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { CustomerDto } from '@kefu/tickets/api/rest/ticket.dto';
 import { FEEDBACK_KINDS, FeedbackKind } from '../../domain/feedback';
 import { SURVEY_STATUSES } from '../../domain/survey';
@@ -45,6 +45,7 @@ export function toSurveyResource(v: SurveyView, now = Date.now()): SurveyResourc
 
 export class CreateFeedbackDto {
   @ApiProperty({ type: CustomerDto, description: 'The wallet account the feedback is from' })
+  @IsObject()
   @ValidateNested()
   @Type(() => CustomerDto)
   customer!: CustomerDto;
