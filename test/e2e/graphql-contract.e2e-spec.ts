@@ -64,8 +64,6 @@ const PENDING_TYPES = [
   'WeeklyHoursInput',
   'UpsertSlaPolicyInput',
   'UpsertBusinessCalendarInput',
-  // queue statistics
-  'QueueStats',
 ];
 
 /** Root fields and Ticket links of those modules. */
@@ -78,7 +76,6 @@ const PENDING_FIELDS = [
   'Query.recoveryCases',
   'Query.slaPolicies',
   'Query.businessCalendars',
-  'Query.queueStats',
   'Mutation.openDispute',
   'Mutation.submitDisputeEvidence',
   'Mutation.decideDispute',
@@ -95,7 +92,6 @@ const PENDING_FIELDS = [
   'Mutation.upsertSlaPolicy',
   'Mutation.upsertBusinessCalendar',
   'Mutation.forgetCustomer',
-  'Subscription.queueUpdated',
   'Ticket.dispute',
   'Ticket.refunds',
   'Ticket.recoveryCase',

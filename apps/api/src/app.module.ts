@@ -8,6 +8,7 @@ import {
   platformCore,
 } from '@kefu/platform';
 import { AgentsApiModule } from '@kefu/agents';
+import { EscalationApiModule } from '@kefu/escalation';
 import { FeedbackApiModule } from '@kefu/feedback';
 import { HelpCentreApiModule } from '@kefu/help-centre';
 import { TicketsApiModule } from '@kefu/tickets';
@@ -21,6 +22,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  EscalationApiModule,
   FeedbackApiModule,
   HelpCentreApiModule,
 ];

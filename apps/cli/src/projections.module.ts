@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, platformCore } from '@kefu/platform';
 import { AgentsModule } from '@kefu/agents';
+import { EscalationCoreModule } from '@kefu/escalation';
 import { FeedbackCoreModule } from '@kefu/feedback';
 import { TicketsCoreModule } from '@kefu/tickets';
 
@@ -8,7 +9,7 @@ import { TicketsCoreModule } from '@kefu/tickets';
  * Every module that owns read models, wired as in the apps, so the CLI rebuilds exactly the
  * projections (and reads through exactly the upcasters) the running system has.
  */
-export const PROJECTION_MODULES = [TicketsCoreModule, AgentsModule, FeedbackCoreModule];
+export const PROJECTION_MODULES = [TicketsCoreModule, AgentsModule, EscalationCoreModule, FeedbackCoreModule];
 
 @Module({})
 export class ProjectionsCliModule {
