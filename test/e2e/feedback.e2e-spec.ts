@@ -96,19 +96,16 @@ describe('surveys, feedback and help centre over REST and GraphQL (e2e)', () => 
     });
 
     it('answers 410 survey_expired after the expiry', async () => {
+      const surveys = t.app.get(SurveysService);
+      const before = await surveys.settings();
+      await surveys.updateSettings({ delaySeconds: 0, reminderAfterSeconds: 1, expiresAfterSeconds: 2 });
       const s = await surveyed();
-      await ds.query(`UPDATE survey_view SET expires_at = now() - interval '1 second' WHERE id = $1`, [
-        s.surveyId,
-      ]);
-      // The decider reads the expiry from the events: move it there too (as if the time had passed).
-      await ds.query(
-        `UPDATE es_events SET data = jsonb_set(data, '{expiresAt}', to_jsonb((now() - interval '1 second')::text))
-          WHERE stream_id = $1 AND event_type = 'SurveySent'`,
-        [s.surveyId],
-      );
+      await surveys.updateSettings({ ...before });
+      await new Promise((r) => setTimeout(r, 2100));
       const r = await request(t.server).post(`/v1/surveys/${s.token}/responses`).send({ score: 4 });
       expect(r.status).toBe(410);
       expect(r.body.code).toBe('survey_expired');
+      // Read: past its expiry a survey reads as expired, even before the worker's expiry job ran.
       expect((await request(t.server).get(`/v1/surveys/${s.token}`)).body.status).toBe('expired');
     });
 
@@ -190,6 +187,13 @@ describe('surveys, feedback and help centre over REST and GraphQL (e2e)', () => 
         .set('X-Api-Key', otherKey)
         .send({ customer: { id: 'cust-1' }, kind: 'praise', body: 'x', ticketId: s.ticketId });
       expect(theirs.status).toBe(404);
+    });
+
+    it('documents the routes in OpenAPI', async () => {
+      const doc = (await request(t.server).get('/openapi.json')).body as { paths: Record<string, object> };
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/v1/feedback', '/v1/surveys/{token}', '/v1/surveys/{token}/responses']),
+      );
     });
 
     it('validates the body (400) and needs an API key (401)', async () => {
