@@ -273,6 +273,32 @@ describe('surveys, feedback and help centre over REST and GraphQL (e2e)', () => 
       expect(Array.isArray(stats.body.data.satisfaction)).toBe(true);
     });
 
+    it('shows a survey SCHEDULED while the delay runs, then SENT under the same id', async () => {
+      const tickets = t.app.get(TicketsService);
+      const { result } = await tickets.open(partner, {
+        subject: 'Card will not unbind',
+        description: 'Pending transaction',
+        category: 'card_unbinding',
+        customer: { id: 'cust-1' },
+      });
+      const q = `query($id: ID!) { ticket(id: $id) { survey { id status sentAt } } }`;
+      expect((await gql(supervisor(), q, { id: result.id })).body.data.ticket.survey).toBeNull();
+      await tickets.setStatus(agent, result.id, { status: 'solved' });
+      const scheduled = (await gql(supervisor(), q, { id: result.id })).body.data.ticket.survey;
+      expect(scheduled).toMatchObject({ status: 'SCHEDULED', sentAt: null });
+      const [solve] = (await ds.query(
+        `SELECT event_id::text AS id FROM es_events WHERE stream_id = $1 AND event_type = 'TicketStatusChanged'`,
+        [result.id],
+      )) as Array<{ id: string }>;
+      await t.app
+        .get(SurveysService)
+        .sendForSolve(result.id, solve.id, { handler: 'e2e', messageId: solve.id });
+      expect((await gql(supervisor(), q, { id: result.id })).body.data.ticket.survey).toMatchObject({
+        id: scheduled.id,
+        status: 'SENT',
+      });
+    });
+
     it('reads and changes survey settings (admins only)', async () => {
       const admin = t.bearer({ sub: 'adm', role: 'admin' });
       expect(

@@ -15,6 +15,13 @@ export interface SurveyView {
   version: number;
 }
 
+/** A survey not sent yet: the ticket is solved and the delay runs. */
+export interface ScheduledSurvey {
+  id: string;
+  ticketId: string;
+  status: 'scheduled';
+}
+
 export interface SurveyRow {
   id: string;
   ticket_id: string;

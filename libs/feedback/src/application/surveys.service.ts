@@ -33,7 +33,7 @@ import {
 import { translateRule, wrapDecide } from './errors';
 import { SupervisorEscalation } from './supervisor-escalation';
 import { SurveyTokens, hashSurveyToken, looksLikeSurveyToken, surveyIdFor } from './survey-token';
-import { SURVEY_COLUMNS, SurveyRow, SurveyView, toSurveyView } from './survey-view';
+import { ScheduledSurvey, SURVEY_COLUMNS, SurveyRow, SurveyView, toSurveyView } from './survey-view';
 
 const decider = { ...surveyDecider, decide: wrapDecide(surveyDecider.decide) };
 
@@ -160,13 +160,27 @@ export class SurveysService {
     return r.result;
   }
 
-  async forTicket(ticketId: string): Promise<SurveyView | undefined> {
+  /**
+   * The ticket's survey: the one of its latest solve — `scheduled` while the ticket waits in
+   * `solved` for it to go out (its id is already known: derived from the solve) — or else the
+   * latest one sent.
+   */
+  async forTicket(ticketId: string): Promise<SurveyView | ScheduledSurvey | undefined> {
     return (
       await this.commands.transaction({}, async (tx) => {
-        const row = await tx.one<SurveyRow>(
-          `SELECT ${SURVEY_COLUMNS} FROM survey_view WHERE ticket_id = $1 ORDER BY sent_at DESC LIMIT 1`,
+        const solve = await tx.one<{ id: string; status: string }>(
+          `SELECT e.event_id::text AS id, t.status FROM ticket_view t
+             JOIN es_events e ON e.stream_id = t.id AND e.event_type = 'TicketStatusChanged' AND e.data->>'to' = 'solved'
+            WHERE t.id = $1 ORDER BY e.stream_position DESC LIMIT 1`,
           [ticketId],
         );
+        const row = await tx.one<SurveyRow & { current: boolean }>(
+          `SELECT ${SURVEY_COLUMNS}, solve_event_id = $2 AS current FROM survey_view
+            WHERE ticket_id = $1 ORDER BY (solve_event_id = $2) DESC, sent_at DESC LIMIT 1`,
+          [ticketId, solve?.id ?? ''],
+        );
+        if (solve?.status === 'solved' && !row?.current)
+          return { id: surveyIdFor(solve.id), ticketId, status: 'scheduled' as const };
         return row ? toSurveyView(row) : undefined;
       })
     ).result;

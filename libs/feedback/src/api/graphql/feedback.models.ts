@@ -5,7 +5,7 @@ import { FeedbackKind } from '../../domain/feedback';
 import { SurveyStatus } from '../../domain/survey';
 import { SatisfactionGroup } from '../../application/satisfaction.queries';
 import { FeedbackView } from '../../application/feedback.service';
-import { SurveyView } from '../../application/survey-view';
+import { ScheduledSurvey, SurveyView } from '../../application/survey-view';
 
 export enum GqlFeedbackKind {
   SUGGESTION = 'suggestion',
@@ -54,7 +54,18 @@ export class SurveyModel implements NodeModel {
   @Field(() => String, { nullable: true }) comment!: string | null;
 }
 
-export function toSurveyModel(v: SurveyView, now = Date.now()): SurveyModel {
+export function toSurveyModel(v: SurveyView | ScheduledSurvey, now = Date.now()): SurveyModel {
+  if (v.status === 'scheduled')
+    return Object.assign(new SurveyModel(), {
+      id: v.id,
+      ticketId: v.ticketId,
+      status: 'scheduled',
+      sentAt: null,
+      respondedAt: null,
+      expiresAt: null,
+      score: null,
+      comment: null,
+    });
   const expired = v.status === 'sent' && now >= Date.parse(v.expiresAt);
   return Object.assign(new SurveyModel(), {
     id: v.id,
