@@ -1,10 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventStore, Principal, rebuildProjections } from '@kefu/platform';
+import { EventStore, Principal, ProjectionRegistry, rebuildProjections } from '@kefu/platform';
 import { createTestDatabase, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import {
   FeedbackService,
-  SatisfactionProjector,
   SatisfactionQueries,
   SatisfactionStatView,
   SurveyTokens,
@@ -124,10 +123,22 @@ describe('satisfaction figures (async projector, real Postgres)', () => {
     ).toEqual(byAgent.map((s) => expect.objectContaining(s)));
   });
 
-  it('is rebuilt from the log to the same figures', async () => {
-    await rebuildProjections(worker.get(DataSource), worker.get(EventStore), [
-      worker.get(SatisfactionProjector),
-    ]);
+  it('is rebuilt from the log to the same figures and rows (every feedback projection)', async () => {
+    const ds = worker.get(DataSource);
+    const snapshot = async () => ({
+      surveys: (await ds.query(`SELECT * FROM survey_view ORDER BY id`)) as unknown[],
+      feedback: (await ds.query(`SELECT * FROM feedback_view ORDER BY id`)) as unknown[],
+      facts: (await ds.query(`SELECT * FROM satisfaction_surveys ORDER BY survey_id`)) as unknown[],
+    });
+    const before = await snapshot();
+    expect(before.surveys).toHaveLength(FIXTURE.length);
+    const mine = worker
+      .get(ProjectionRegistry)
+      .list()
+      .filter((p) => ['survey-view', 'survey-settings', 'feedback-view', 'satisfaction'].includes(p.name));
+    expect(mine).toHaveLength(4);
+    await rebuildProjections(ds, worker.get(EventStore), mine);
+    expect(await snapshot()).toEqual(before);
     expect(await queries.stats('agent')).toEqual(byAgent.map((s) => expect.objectContaining(s)));
   });
 });
