@@ -220,6 +220,39 @@ describe('satisfaction surveys (worker, real Postgres + Redis)', () => {
       expect(await eventTypes(good.ticketId)).not.toContain('TicketEscalated');
     }, 30_000);
 
+    it('opens a follow-up ticket at L3 for a low score on a closed ticket', async () => {
+      const { ticketId, token } = await sentSurvey();
+      await tickets.closeSolved(ticketId, 0);
+      await surveys.respond(token, { score: 1 });
+      const [follow] = (await ds.query(
+        `SELECT id, tier, customer_id, tags, category FROM ticket_view WHERE subject LIKE 'Follow-up to %' AND id <> $1`,
+        [ticketId],
+      )) as Array<{ id: string; tier: string; customer_id: string; tags: string[]; category: string }>;
+      expect(follow).toMatchObject({ tier: 'L3', customer_id: 'cust-1', category: 'refund_not_received' });
+      expect(follow.tags).toEqual(expect.arrayContaining(['follow-up', 'low_survey_score']));
+      const [closed] = (await ds.query(`SELECT status, tier FROM ticket_view WHERE id = $1`, [
+        ticketId,
+      ])) as Array<{
+        status: string;
+        tier: string;
+      }>;
+      expect(closed).toEqual({ status: 'closed', tier: 'L1' });
+    }, 30_000);
+
+    it('leaves a note for the supervisors when a low-scored ticket is already at L3', async () => {
+      const { ticketId, token } = await sentSurvey();
+      await tickets.escalate(agent, ticketId, { reason: 'VIP', toTier: 'L3' });
+      await surveys.respond(token, { score: 2 });
+      const notes = (await ds.query(
+        `SELECT data->>'body' AS body FROM es_events WHERE stream_id = $1 AND event_type = 'InternalNoteAdded'`,
+        [ticketId],
+      )) as Array<{ body: string }>;
+      expect(notes.map((n) => n.body)).toEqual([
+        expect.stringMatching(/^Follow-up for a supervisor \(low_survey_score\)/),
+      ]);
+      expect((await eventTypes(ticketId)).filter((t) => t === 'TicketEscalated')).toHaveLength(1);
+    }, 30_000);
+
     it('answers an unknown token with not_found, revealing nothing', async () => {
       await expect(surveys.respond('x'.repeat(43), { score: 5 })).rejects.toMatchObject({
         code: 'not_found',

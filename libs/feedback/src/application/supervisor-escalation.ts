@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Tx } from '@kefu/platform';
 import { TicketQueries, TicketsService } from '@kefu/tickets';
 import { FEEDBACK_SERVICE_PRINCIPAL } from './errors';
@@ -8,7 +9,7 @@ export type SupervisorTrigger = 'low_survey_score' | 'complaint';
 /**
  * Hands a ticket to a supervisor (L3) inside the caller's transaction; the routing module reacts
  * to its TicketEscalated. A closed ticket cannot change any more, so a follow-up ticket for the same
- * customer is opened and escalated instead; a ticket already at L3 is already with a supervisor.
+ * customer is opened and escalated instead; a ticket already at L3 gets an internal note for them.
  * Returns the ticket that now sits with the supervisors.
  */
 @Injectable()
@@ -38,6 +39,12 @@ export class SupervisorEscalation {
         toTier: 'L3',
         trigger,
         reason,
+      });
+    // Already with the supervisors: escalation cannot go higher, so they get a note instead.
+    else
+      await this.tickets.executeIn(tx, FEEDBACK_SERVICE_PRINCIPAL, target.id, 'AddInternalNote', {
+        messageId: randomUUID(),
+        body: `Follow-up for a supervisor (${trigger}): ${reason}`,
       });
     return target.id;
   }
