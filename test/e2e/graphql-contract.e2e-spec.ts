@@ -21,29 +21,6 @@ const CONTRACT_PATH = join(__dirname, '../../../shared/design/schema.graphql');
 
 /** Whole types of modules not built yet (disputes, refunds, recovery, surveys, feedback, SLA, help centre, stats). */
 const PENDING_TYPES = [
-  // disputes
-  'Dispute',
-  'DisputeEdge',
-  'DisputeConnection',
-  'DisputeFilter',
-  'DisputeStatus',
-  'DisputeOutcome',
-  'DisputeParty',
-  'Evidence',
-  'OpenDisputeInput',
-  'SubmitDisputeEvidenceInput',
-  'DecideDisputeInput',
-  'WithdrawDisputeInput',
-  // refunds
-  'Refund',
-  'RefundEdge',
-  'RefundConnection',
-  'RefundFilter',
-  'RefundStatus',
-  'RequestRefundInput',
-  'ApproveRefundInput',
-  'RejectRefundInput',
-  'CancelRefundInput',
   // account recovery
   'RecoveryCase',
   'RecoveryCaseEdge',
@@ -68,22 +45,10 @@ const PENDING_TYPES = [
 
 /** Root fields and Ticket links of those modules. */
 const PENDING_FIELDS = [
-  'Query.dispute',
-  'Query.disputes',
-  'Query.refund',
-  'Query.refunds',
   'Query.recoveryCase',
   'Query.recoveryCases',
   'Query.slaPolicies',
   'Query.businessCalendars',
-  'Mutation.openDispute',
-  'Mutation.submitDisputeEvidence',
-  'Mutation.decideDispute',
-  'Mutation.withdrawDispute',
-  'Mutation.requestRefund',
-  'Mutation.approveRefund',
-  'Mutation.rejectRefund',
-  'Mutation.cancelRefund',
   'Mutation.openRecoveryCase',
   'Mutation.submitIdentityVerification',
   'Mutation.reviewIdentityVerification',
@@ -92,8 +57,6 @@ const PENDING_FIELDS = [
   'Mutation.upsertSlaPolicy',
   'Mutation.upsertBusinessCalendar',
   'Mutation.forgetCustomer',
-  'Ticket.dispute',
-  'Ticket.refunds',
   'Ticket.recoveryCase',
 ];
 
