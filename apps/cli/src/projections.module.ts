@@ -4,6 +4,7 @@ import { AgentsModule } from '@kefu/agents';
 import { DisputesCoreModule } from '@kefu/disputes';
 import { RefundsCoreModule } from '@kefu/refunds';
 import { EscalationCoreModule } from '@kefu/escalation';
+import { FeedbackCoreModule } from '@kefu/feedback';
 import { TicketsCoreModule } from '@kefu/tickets';
 
 /**
@@ -16,6 +17,7 @@ export const PROJECTION_MODULES = [
   EscalationCoreModule,
   RefundsCoreModule,
   DisputesCoreModule,
+  FeedbackCoreModule,
 ];
 
 @Module({})
