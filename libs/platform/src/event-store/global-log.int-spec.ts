@@ -170,6 +170,16 @@ describe('reading the global log (real Postgres)', () => {
   it('starts a consumer with startAt "end" after the history, and gives it everything committed later', async () => {
     await inTransaction(ds, (tx) => append(tx));
     const history = await committedCount();
+    // Place the "end" once the whole history is visible: while another test file's transaction holds the
+    // cluster-wide xmin back, the end a reader can see is earlier than what this file has committed.
+    const lastXid = (await ds.query(`SELECT max(transaction_id)::text AS x FROM es_events`))[0].x as string;
+    const horizon = Date.now() + 30_000;
+    while (Date.now() < horizon) {
+      const xmin = (await ds.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`))[0]
+        .x as string;
+      if (BigInt(xmin) > BigInt(lastXid)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const notices = new RecordingConsumer('from-the-end');
     const runner = new ConsumerRunner(ds, store, Object.assign(notices, { startAt: 'end' as const }));
     await runner.drain();
