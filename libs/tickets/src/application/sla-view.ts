@@ -4,7 +4,12 @@ import { SLA_TARGETS, SlaTargetName } from '../domain/ticket.sla.types';
 import { SlaEvent, TicketEvent } from '../domain/ticket.events';
 import { SlaTargetView, TicketSlaView } from './ticket-view';
 
-export const NO_SLA: TicketSlaView = { policyId: null, firstResponse: null, nextResponse: null, resolution: null };
+export const NO_SLA: TicketSlaView = {
+  policyId: null,
+  firstResponse: null,
+  nextResponse: null,
+  resolution: null,
+};
 
 const FIELD: Record<SlaTargetName, 'firstResponse' | 'nextResponse' | 'resolution'> = {
   first_response: 'firstResponse',

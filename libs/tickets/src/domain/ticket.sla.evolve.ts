@@ -99,4 +99,3 @@ export function evolveSla(sla: TicketSlaState, e: SlaEvent): TicketSlaState {
     }
   }
 }
-

@@ -252,7 +252,8 @@ class SlaRun {
         revision: t.sla.revision + 1,
         previousDueAt: c.dueAt ?? null,
         dueAt: iso(clock.addMs(this.nowMs, Math.max(0, left))),
-        warnAt: c.warned || !terms ? null : this.warnAt(clock, this.nowMs, c.targetSeconds, c.elapsedMs, terms),
+        warnAt:
+          c.warned || !terms ? null : this.warnAt(clock, this.nowMs, c.targetSeconds, c.elapsedMs, terms),
         at: this.now,
       },
     });
@@ -276,7 +277,10 @@ class SlaRun {
   private cancel(name: SlaTargetName, reason: 'solved' | 'closed' | SlaRecalcReason): void {
     const c = this.ticket!.sla.targets[name];
     if (!isRunning(c)) return;
-    this.emit({ type: 'SlaTargetCancelled', data: { target: name, revision: c.revision, reason, at: this.now } });
+    this.emit({
+      type: 'SlaTargetCancelled',
+      data: { target: name, revision: c.revision, reason, at: this.now },
+    });
   }
 }
 

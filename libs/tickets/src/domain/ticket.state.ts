@@ -73,8 +73,7 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
       const kind = event.data.author.kind;
       const firstAgentReply = kind === 'agent' && state.firstAgentReplyAt === undefined;
       // A customer's (or their partner's) message is owed an answer until an agent replies.
-      const awaiting =
-        kind === 'agent' ? false : kind === 'system' ? state.sla.awaitingAgentReply : true;
+      const awaiting = kind === 'agent' ? false : kind === 'system' ? state.sla.awaitingAgentReply : true;
       return {
         ...state,
         messageCount: state.messageCount + 1,

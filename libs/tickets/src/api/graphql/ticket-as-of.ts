@@ -10,7 +10,6 @@ import { NO_SLA, applySlaEvent, isSlaEvent, nextSlaDueAt } from '../../applicati
 // same rules as the ticket-view projection (a pure, in-memory twin of it). Messages and the
 // timeline of such a ticket come from the same events, so they stop at that time too.
 
-
 function applyEvent(view: TicketView | undefined, s: StoredEvent): TicketView | undefined {
   const e = { type: s.type, data: s.data } as TicketEvent;
   if (e.type === 'TicketOpened') {
