@@ -2,6 +2,7 @@ import { EventStore1763769600000 } from './1763769600000-event-store';
 import { Platform1763769600001 } from './1763769600001-platform';
 import { Tickets1763769600002 } from './1763769600002-tickets';
 import { Webhooks1763769600004 } from './1763769600004-webhooks';
+import { Sla1763769600005 } from './1763769600005-sla';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Platform1763769600001,
   Tickets1763769600002,
   Webhooks1763769600004,
+  Sla1763769600005,
 ];

@@ -71,13 +71,6 @@ const PENDING_TYPES = [
   'SubmitFeedbackInput',
   'SatisfactionStat',
   'SatisfactionGroup',
-  // SLA configuration
-  'SlaPolicy',
-  'BusinessCalendar',
-  'WeeklyHours',
-  'WeeklyHoursInput',
-  'UpsertSlaPolicyInput',
-  'UpsertBusinessCalendarInput',
   // help centre and channels
   'HelpArticle',
   'HelpArticleEdge',
@@ -86,8 +79,6 @@ const PENDING_TYPES = [
   'SupportChannel',
   // queue statistics
   'QueueStats',
-  // only the pending types above use Float (warningRatio, averageScore, csat, medianFirstResponseSeconds)
-  'Float',
 ];
 
 /** Root fields and Ticket links of those modules. */
@@ -99,8 +90,6 @@ const PENDING_FIELDS = [
   'Query.recoveryCase',
   'Query.recoveryCases',
   'Query.feedback',
-  'Query.slaPolicies',
-  'Query.businessCalendars',
   'Query.surveySettings',
   'Query.helpArticles',
   'Query.supportChannels',
@@ -121,8 +110,6 @@ const PENDING_FIELDS = [
   'Mutation.rejectRecoveryCase',
   'Mutation.respondToSurvey',
   'Mutation.submitFeedback',
-  'Mutation.upsertSlaPolicy',
-  'Mutation.upsertBusinessCalendar',
   'Mutation.updateSurveySettings',
   'Mutation.forgetCustomer',
   'Mutation.upsertHelpArticle',

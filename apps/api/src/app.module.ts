@@ -9,6 +9,7 @@ import {
 } from '@kefu/platform';
 import { AgentsApiModule } from '@kefu/agents';
 import { TicketsApiModule } from '@kefu/tickets';
+import { SlaApiModule } from '@kefu/sla';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
 /**
@@ -19,6 +20,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  SlaApiModule,
 ];
 
 @Module({})

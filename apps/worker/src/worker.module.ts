@@ -1,6 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { AppConfig, ConsumersHostModule, ConsumersModule, QueueModule, platformCore } from '@kefu/platform';
 import { TicketsWorkerModule } from '@kefu/tickets';
+import { SlaWorkerModule } from '@kefu/sla';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
 /**
@@ -10,6 +11,7 @@ import { WebhooksWorkerModule } from '@kefu/webhooks';
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
+  SlaWorkerModule,
 ];
 
 @Module({})

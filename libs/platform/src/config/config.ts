@@ -61,6 +61,7 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    SLA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -129,6 +130,7 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly slaTimerConcurrency!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -179,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    slaTimerConcurrency: e.SLA_TIMER_CONCURRENCY,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
 }
 

@@ -14,6 +14,7 @@ export enum QueueName {
 export enum JobName {
   SlaWarning = 'sla-warning',
   SlaDeadline = 'sla-deadline',
+  SlaRecompute = 'sla-recompute',
   EscalateTicket = 'escalate-ticket',
   AutoCloseTicket = 'auto-close-ticket',
   SendSurvey = 'send-survey',
