@@ -248,6 +248,17 @@ describe('SLA clocks on a ticket', () => {
     expect(t.ticket.sla.targets.resolution).toMatchObject({ status: 'active' });
   });
 
+  it('a solved ticket set back to pending gets its resolution clock back, paused', () => {
+    const t = new Ticketing(slaRulesFrom([policy()], []));
+    t.open();
+    t.run(40, agent, 'SetTicketStatus', { status: 'solved' });
+    expect(types(t.run(50, agent, 'SetTicketStatus', { status: 'pending' }))).toEqual([
+      'SlaTargetResumed:resolution',
+      'SlaTargetPaused:resolution',
+    ]);
+    expect(t.ticket.sla.targets.resolution).toMatchObject({ status: 'paused', elapsedMs: 40 * 60_000 });
+  });
+
   it('a priority change re-matches the policy: new due times as new revisions', () => {
     const rules = slaRulesFrom(
       [

@@ -93,6 +93,8 @@ class SlaRun {
           for (const n of SLA_TARGETS) this.cancel(n, 'closed');
         } else if (from === 'solved') {
           this.resume('resolution', true);
+          // Reopened straight into pending/on_hold: the clock is back, but paused.
+          if (PAUSED_STATUSES.includes(to)) this.pause('resolution');
         }
         return;
       }
