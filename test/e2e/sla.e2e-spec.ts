@@ -265,7 +265,20 @@ describe('SLA (API + worker, real Postgres + Redis)', () => {
     const t = await open('card_unbinding');
     const now = new Date();
     const nextMidnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-    expect(t.sla.firstResponse!.dueAt).toBe(new Date(nextMidnight + 60_000).toISOString());
+    const due = new Date(nextMidnight + 60_000).toISOString();
+    expect(t.sla.firstResponse!.dueAt).toBe(due);
+    const before = async (ms: number) =>
+      (
+        await gql(
+          agentAuth,
+          `query($b: DateTime) { tickets(filter: { slaDueBefore: $b, category: [CARD_UNBINDING] }) { edges { node { id } } } }`,
+          {
+            b: new Date(Date.parse(due) + ms).toISOString(),
+          },
+        )
+      ).data.tickets.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(await before(1000)).toEqual([t.id]);
+    expect(await before(-1000)).toEqual([]);
   });
 
   it('a policy change recomputes the due times of open tickets as new revisions', async () => {
