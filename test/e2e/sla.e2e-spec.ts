@@ -135,6 +135,22 @@ describe('SLA (API + worker, real Postgres + Redis)', () => {
       warningRatio: 0.8,
     });
 
+    const channels = await gql(
+      admin,
+      `mutation($i: SetSlaPolicyChannelsInput!) { setSlaPolicyChannels(input: $i) { id channels } }`,
+      { i: { policyId: 'vip', channels: ['PHONE', 'CHAT'] } },
+    );
+    expect(channels.data.setSlaPolicyChannels).toEqual({ id: 'vip', channels: ['CHAT', 'PHONE'] });
+    // Saving the policy again without channels keeps them.
+    const again = await upsertPolicy({
+      id: 'vip',
+      name: 'VIP',
+      priority: 'LOW',
+      categories: ['PRIVACY'],
+      calendarId: 'office',
+    });
+    expect(again.channels).toEqual(['CHAT', 'PHONE']);
+
     const listed = await gql(agentAuth, `{ slaPolicies { id } businessCalendars { id timeZone } }`);
     expect(listed.data.slaPolicies.map((x: { id: string }) => x.id)).toContain('vip');
     expect(listed.data.businessCalendars).toEqual([{ id: 'office', timeZone: 'Asia/Shanghai' }]);

@@ -98,6 +98,17 @@ export class UpsertBusinessCalendarInput {
   holidays?: string[] | null;
 }
 
+/** Channels live outside UpsertSlaPolicyInput so that the contract's input type stays as it is. */
+@InputType('SetSlaPolicyChannelsInput')
+export class SetSlaPolicyChannelsInput {
+  @Field(() => ID) @IsString() @MaxLength(100) policyId!: string;
+
+  @Field(() => [GraphqlChannel], { description: 'Empty: every channel.' })
+  @IsArray()
+  @IsIn(CHANNELS, { each: true })
+  channels!: Channel[];
+}
+
 @InputType('UpsertSlaPolicyInput')
 export class UpsertSlaPolicyInput {
   @Field(() => ID, { nullable: true, description: 'Omit to create; give it to update.' })
@@ -114,15 +125,6 @@ export class UpsertSlaPolicyInput {
   @IsArray()
   @IsIn(CATEGORIES, { each: true })
   categories?: Category[] | null;
-
-  @Field(() => [GraphqlChannel], {
-    nullable: true,
-    description: 'Beyond the contract: match by channel too.',
-  })
-  @IsOptional()
-  @IsArray()
-  @IsIn(CHANNELS, { each: true })
-  channels?: Channel[] | null;
 
   @Field(() => Int) @IsInt() firstResponseSeconds!: number;
   @Field(() => Int) @IsInt() nextResponseSeconds!: number;

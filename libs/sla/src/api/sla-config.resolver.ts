@@ -4,6 +4,7 @@ import { SlaConfigQueries } from '../application/sla-config.queries';
 import { SlaConfigService } from '../application/sla-config.service';
 import {
   BusinessCalendarModel,
+  SetSlaPolicyChannelsInput,
   SlaPolicyModel,
   UpsertBusinessCalendarInput,
   UpsertSlaPolicyInput,
@@ -44,7 +45,6 @@ export class SlaConfigResolver {
       name: input.name,
       priority: input.priority,
       categories: input.categories,
-      channels: input.channels,
       firstResponseSeconds: input.firstResponseSeconds,
       nextResponseSeconds: input.nextResponseSeconds,
       resolutionSeconds: input.resolutionSeconds,
@@ -52,6 +52,18 @@ export class SlaConfigResolver {
       warningRatio: input.warningRatio,
     });
     return toPolicyModel(r.result);
+  }
+
+  @Roles('admin')
+  @Mutation(() => SlaPolicyModel, {
+    description:
+      'Limits a policy to tickets from these channels (empty: every channel); a policy naming channels wins over one without.',
+  })
+  async setSlaPolicyChannels(
+    @CurrentPrincipal() p: Principal,
+    @Args('input') input: SetSlaPolicyChannelsInput,
+  ): Promise<SlaPolicyModel> {
+    return toPolicyModel((await this.service.setPolicyChannels(p, input.policyId, input.channels)).result);
   }
 
   @Roles('admin')

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { CommandResult, CommandRunner, Decider, DomainError, DomainEvent, Principal } from '@kefu/platform';
+import {
+  CommandResult,
+  CommandRunner,
+  Decider,
+  DomainError,
+  DomainEvent,
+  Principal,
+  Tx,
+} from '@kefu/platform';
 import { actorFromPrincipal, translateRuleError } from '@kefu/tickets/application/actor';
 import { randomUUID } from 'node:crypto';
 import {
@@ -31,12 +39,17 @@ function translated<S, C, E extends DomainEvent>(d: Decider<S, C, E>): Decider<S
 const policyDecider = translated(slaPolicyDecider);
 const calDecider = translated(calendarDecider);
 
-export type PolicyInput = Omit<Record<keyof SlaPolicy, unknown>, 'id'> & { id?: string | null };
+export type PolicyInput = Omit<Record<keyof SlaPolicy, unknown>, 'id' | 'channels'> & {
+  id?: string | null;
+  channels?: unknown;
+};
 export type CalendarInput = Omit<Record<keyof BusinessCalendar, unknown>, 'id'> & { id?: string | null };
+
+const idOrNew = (id: unknown) => (typeof id === 'string' && id.trim() ? id.trim() : randomUUID());
 
 /**
  * Admin configuration. A saved policy or calendar is an event; the worker then recomputes the due
- * times of open tickets from it (see SlaRecomputeJob).
+ * times of open tickets from it (the sla-recompute job).
  */
 @Injectable()
 export class SlaConfigService {
@@ -46,33 +59,28 @@ export class SlaConfigService {
     private readonly queries: SlaConfigQueries,
   ) {}
 
+  /** Creates or replaces a policy; channels not given keep their value (see setPolicyChannels). */
   upsertPolicy(principal: Principal, input: PolicyInput): Promise<CommandResult<SlaPolicy>> {
-    const id = typeof input.id === 'string' && input.id.trim() ? input.id.trim() : randomUUID();
-    const actor = actorFromPrincipal(principal);
-    return this.commands.transaction({}, (tx) =>
-      this.commands.handleIn(tx, {
-        streamType: SLA_POLICY_STREAM_TYPE,
-        streamId: slaPolicyStreamId(id),
-        decider: policyDecider,
-        command: { type: 'UpsertSlaPolicy', actor, now: new Date().toISOString(), data: { ...input, id } },
-        authorize: () => {
-          if (actor.role !== 'admin') throw DomainError.forbidden('Only admins configure SLA policies.');
-        },
-        project: async (t, events) => {
-          const calendarId = (events[0]?.data as SlaPolicy | undefined)?.calendarId;
-          if (calendarId && !(await this.queries.calendar(t, calendarId)))
-            throw DomainError.validation([
-              { field: 'calendarId', message: `no business calendar ${calendarId}` },
-            ]);
-          await this.projection.apply(t, events);
-        },
-        respond: async (t) => (await this.queries.policy(t, id))!,
-      }),
-    );
+    const id = idOrNew(input.id);
+    return this.commands.transaction({}, async (tx) => {
+      const channels = input.channels ?? (await this.queries.policy(tx, id))?.channels ?? [];
+      return this.upsertPolicyIn(tx, principal, { ...input, id, channels });
+    });
+  }
+
+  /** Limits a policy to some channels (the contract's UpsertSlaPolicyInput has no channels field). */
+  setPolicyChannels(principal: Principal, id: string, channels: unknown): Promise<CommandResult<SlaPolicy>> {
+    return this.commands.transaction({}, async (tx) => {
+      if (actorFromPrincipal(principal).role !== 'admin')
+        throw DomainError.forbidden('Only admins configure SLA policies.');
+      const current = await this.queries.policy(tx, id);
+      if (!current) throw DomainError.notFound('SLA policy', id);
+      return this.upsertPolicyIn(tx, principal, { ...current, channels });
+    });
   }
 
   upsertCalendar(principal: Principal, input: CalendarInput): Promise<CommandResult<BusinessCalendar>> {
-    const id = typeof input.id === 'string' && input.id.trim() ? input.id.trim() : randomUUID();
+    const id = idOrNew(input.id);
     const actor = actorFromPrincipal(principal);
     return this.commands.transaction({}, (tx) =>
       this.commands.handleIn(tx, {
@@ -93,5 +101,33 @@ export class SlaConfigService {
         respond: async (t) => (await this.queries.calendar(t, id))!,
       }),
     );
+  }
+
+  private upsertPolicyIn(
+    tx: Tx,
+    principal: Principal,
+    input: PolicyInput & { id: string; channels: unknown },
+  ): Promise<SlaPolicy> {
+    const id = input.id;
+    const actor = actorFromPrincipal(principal);
+    return this.commands.handleIn(tx, {
+      streamType: SLA_POLICY_STREAM_TYPE,
+      streamId: slaPolicyStreamId(id),
+      decider: policyDecider,
+      command: { type: 'UpsertSlaPolicy', actor, now: new Date().toISOString(), data: { ...input, id } },
+      authorize: () => {
+        if (actor.role !== 'admin') throw DomainError.forbidden('Only admins configure SLA policies.');
+      },
+      project: async (t, events) => {
+        // The calendar is another stream: checked here, before the transaction commits.
+        const calendarId = (events[0]?.data as SlaPolicy | undefined)?.calendarId;
+        if (calendarId && !(await this.queries.calendar(t, calendarId)))
+          throw DomainError.validation([
+            { field: 'calendarId', message: `no business calendar ${calendarId}` },
+          ]);
+        await this.projection.apply(t, events);
+      },
+      respond: async (t) => (await this.queries.policy(t, id))!,
+    });
   }
 }
