@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiKeyService, ConsumersHost, Principal, QueueName } from '@kefu/platform';
 import { TicketsService } from '@kefu/tickets';
-import { testConfig } from '@kefu/test-fixtures';
+import { WebhookReceiver, testConfig } from '@kefu/test-fixtures';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import { ApiTestApp, startApiApp } from './support/api-app';
 
@@ -186,7 +186,7 @@ describe('SLA (API + worker, real Postgres + Redis)', () => {
     expect(noCalendar.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('breaches within a second of the due time (3-second target), visible in GraphQL, filters and webhooks types', async () => {
+  it('breaches within a second of the due time (3-second target), visible in GraphQL and the filters', async () => {
     await upsertPolicy({ name: 'fast', categories: ['TECHNICAL'], firstResponseSeconds: 3 });
     const t = await open('technical');
     expect(t.sla.firstResponse).toMatchObject({ status: 'active' });
@@ -345,24 +345,89 @@ describe('SLA (API + worker, real Postgres + Redis)', () => {
     expect(r.body.sla.resolutionDueAt).toEqual(expect.any(String));
   });
 
-  it('restores timers lost with the queue: reconcile brings them back and they still breach', async () => {
-    await upsertPolicy({ name: 'flush', categories: ['PASSWORD_RESET'], firstResponseSeconds: 4 });
-    const t = await open('password_reset');
-    const prefix = `${api.config.queuePrefix}:${QueueName.SlaTimers}`;
-    const jobKeys = () => redis.keys(`${prefix}:sla-${t.id}-*`);
-    await until(async () => (await jobKeys()).length > 0);
+  it('partners receive ticket.sla_warning and ticket.sla_breached webhooks', async () => {
+    await upsertPolicy({ name: 'partner-hooks', categories: ['OTHER'], firstResponseSeconds: 2 });
+    const receiver = await WebhookReceiver.start();
+    try {
+      const key = await api.app.get(ApiKeyService).create('chat', 'chat-vendor');
+      const hook = await request(api.server)
+        .post('/v1/webhooks')
+        .set('X-Api-Key', key.secret)
+        .send({ url: receiver.url, events: ['ticket.sla_warning', 'ticket.sla_breached'] });
+      expect(hook.status).toBe(201);
+      const r = await request(api.server)
+        .post('/v1/tickets')
+        .set('X-Api-Key', key.secret)
+        .send({ subject: 'Help', description: 'Chat dropped', category: 'other', customer: { id: 'c-7' } });
+      expect(r.status).toBe(201);
+      await receiver.waitFor((x) => x.ofType('ticket.sla_breached').length > 0, 20_000);
+      const [warning] = receiver.ofType('ticket.sla_warning');
+      const [breach] = receiver.ofType('ticket.sla_breached');
+      expect(warning.json.data).toMatchObject({ target: 'first_response', ticket: { id: r.body.id } });
+      expect(breach.json.data).toEqual({
+        ticket: { id: r.body.id, number: r.body.number, channel: 'chat', externalRef: null },
+        target: 'first_response',
+        dueAt: r.body.sla.firstResponseDueAt,
+      });
+    } finally {
+      await receiver.close();
+    }
+  }, 40_000);
+
+  const wipeQueue = async () => {
     // Delete the test's queue keys: what a flushed Redis looks like to us.
+    const prefix = `${api.config.queuePrefix}:${QueueName.SlaTimers}`;
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       if (keys.length) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
-    expect(await jobKeys()).toEqual([]);
+  };
+  const jobKeysOf = (ticketId: string) =>
+    redis.keys(`${api.config.queuePrefix}:${QueueName.SlaTimers}:sla-${ticketId}-*`);
+
+  it('restores timers lost with the queue: reconcile brings them back and they still breach', async () => {
+    await upsertPolicy({ name: 'flush', categories: ['PASSWORD_RESET'], firstResponseSeconds: 4 });
+    const t = await open('password_reset');
+    await until(async () => (await jobKeysOf(t.id)).length > 0);
+    await wipeQueue();
+    expect(await jobKeysOf(t.id)).toEqual([]);
     const submitted = (await worker.get(ConsumersHost).reconcileNow()) as Record<string, number>;
     expect(submitted['sla.timers']).toBeGreaterThan(0);
-    expect((await jobKeys()).length).toBeGreaterThan(0);
+    expect((await jobKeysOf(t.id)).length).toBeGreaterThan(0);
     const breach = await eventOf(t.id, 'SlaTargetBreached', 'first_response');
     expect(Date.parse(breach.data.at) - Date.parse(breach.data.dueAt)).toBeLessThan(1000);
+  }, 30_000);
+
+  it('a target already past due when its lost timer is restored breaches at once; lost recomputes come back', async () => {
+    await upsertPolicy({ name: 'late', categories: ['COMPLAINT'], firstResponseSeconds: 2 });
+    const t = await open('complaint');
+    await until(async () => (await jobKeysOf(t.id)).length > 0);
+    await wipeQueue();
+    await sleep(Date.parse(t.sla.firstResponse!.dueAt!) - Date.now() + 500);
+    expect((await slaEvents(t.id)).map((e) => e.event_type)).not.toContain('SlaTargetBreached');
+    // A recompute whose completion was never recorded (lost with Redis) is submitted again.
+    await ds.query(`DELETE FROM es_inbox WHERE handler = 'sla.recompute'`);
+    const reconciledAt = Date.now();
+    const submitted = (await worker.get(ConsumersHost).reconcileNow()) as Record<string, number>;
+    const configEvents = Number(
+      (
+        (await ds.query(
+          `SELECT count(*) AS c FROM es_events WHERE stream_type IN ('sla_policy', 'business_calendar')`,
+        )) as Array<{ c: string }>
+      )[0].c,
+    );
+    expect(submitted['sla.timers']).toBeGreaterThan(configEvents);
+    const breach = await eventOf(t.id, 'SlaTargetBreached', 'first_response');
+    expect(Date.parse(breach.data.at) - reconciledAt).toBeLessThan(2000);
+    await until(async () => {
+      const rows = (await ds.query(
+        `SELECT count(*) AS c FROM es_inbox WHERE handler = 'sla.recompute'`,
+      )) as Array<{
+        c: string;
+      }>;
+      return Number(rows[0].c) === configEvents;
+    });
   }, 30_000);
 });
