@@ -3,6 +3,9 @@ import { Platform1763769600001 } from './1763769600001-platform';
 import { Tickets1763769600002 } from './1763769600002-tickets';
 import { Webhooks1763769600004 } from './1763769600004-webhooks';
 import { Sla1763769600005 } from './1763769600005-sla';
+import { Escalation1763769600006 } from './1763769600006-escalation';
+import { DisputesRefunds1763769600007 } from './1763769600007-disputes-refunds';
+import { PublicEvents1763769600010 } from './1763769600010-public-events';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
 export const MIGRATIONS = [
@@ -11,4 +14,7 @@ export const MIGRATIONS = [
   Tickets1763769600002,
   Webhooks1763769600004,
   Sla1763769600005,
+  Escalation1763769600006,
+  DisputesRefunds1763769600007,
+  PublicEvents1763769600010,
 ];

@@ -111,6 +111,7 @@ describe('authentication (e2e)', () => {
         channel: 'partner',
         name: 'Acme payments',
         partner: 'acme-payments',
+        scopes: [],
         createdAt: expect.any(Date),
         revokedAt: null,
       });
@@ -134,6 +135,7 @@ describe('authentication (e2e)', () => {
         channel: 'partner',
         partner: 'acme-payments',
         name: 'Acme payments',
+        scopes: [],
       });
       const used = await ds.query(`SELECT last_used_at FROM api_keys WHERE id = $1`, [apiKey.id]);
       expect(used[0].last_used_at).toBeInstanceOf(Date);
@@ -146,6 +148,20 @@ describe('authentication (e2e)', () => {
       const revoked = await apiKeys.revoke(apiKey.id);
       expect(revoked.revokedAt).toBeInstanceOf(Date);
       await refusedWith({ 'X-Api-Key': secret }, /revoked/);
+    });
+
+    it('carries partner scopes from the key to the principal, and refuses unknown scopes', async () => {
+      const { apiKey, secret } = await apiKeys.create('partner', 'Payments core', 'admin-1', [
+        'payments_core',
+        'payments_core',
+      ]);
+      expect(apiKey.scopes).toEqual(['payments_core']);
+      const r = await whoami({ 'X-Api-Key': secret }).expect(200);
+      expect(r.body).toMatchObject({ partner: 'payments-core', scopes: ['payments_core'] });
+      await expect(apiKeys.create('partner', 'Greedy', 'admin-1', ['root'])).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
+      expect((await apiKeys.list()).map((k) => k.name)).not.toContain('Greedy');
     });
 
     it('refuses unknown, tampered and malformed keys, and both credentials at once', async () => {

@@ -8,6 +8,9 @@ import {
   platformCore,
 } from '@kefu/platform';
 import { AgentsApiModule } from '@kefu/agents';
+import { DisputesApiModule } from '@kefu/disputes';
+import { RefundsApiModule } from '@kefu/refunds';
+import { EscalationApiModule } from '@kefu/escalation';
 import { TicketsApiModule } from '@kefu/tickets';
 import { SlaApiModule } from '@kefu/sla';
 import { WebhooksApiModule } from '@kefu/webhooks';
@@ -21,6 +24,9 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   AgentsApiModule,
   WebhooksApiModule,
   SlaApiModule,
+  RefundsApiModule,
+  DisputesApiModule,
+  EscalationApiModule,
 ];
 
 @Module({})

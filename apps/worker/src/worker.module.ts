@@ -1,5 +1,15 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { AppConfig, ConsumersHostModule, ConsumersModule, QueueModule, platformCore } from '@kefu/platform';
+import {
+  AppConfig,
+  ConsumersHostModule,
+  ConsumersModule,
+  MaintenanceModule,
+  QueueModule,
+  platformCore,
+} from '@kefu/platform';
+import { EscalationWorkerModule } from '@kefu/escalation';
+import { DisputesWorkerModule } from '@kefu/disputes';
+import { RefundsWorkerModule } from '@kefu/refunds';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { SlaWorkerModule } from '@kefu/sla';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
@@ -12,6 +22,9 @@ export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
   SlaWorkerModule,
+  EscalationWorkerModule,
+  RefundsWorkerModule,
+  DisputesWorkerModule,
 ];
 
 @Module({})
@@ -26,6 +39,7 @@ export class WorkerModule {
         ...platformCore(config),
         QueueModule.forRoot(),
         ConsumersModule,
+        MaintenanceModule,
         ...WORKER_FEATURES,
         ...extraImports,
         // Last, so every feature has registered its consumers and job routes before the host starts.

@@ -60,3 +60,6 @@ export * from './http/openapi-problems';
 export * from './queue/reconcilers';
 export * from './http/rest-helpers';
 export * from './platform-core';
+export * from './domain/public-event-types';
+export * from './public-events/public-events';
+export * from './maintenance/purge';

@@ -4,6 +4,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { LoggingModule } from './logging/logging.module';
+import { PublicEventsModule } from './public-events/public-events';
 import { RedisModule } from './redis/redis.module';
 
 /**
@@ -11,12 +12,15 @@ import { RedisModule } from './redis/redis.module';
  * store with its command pipeline. The API, the worker and the CLI each add their own on top.
  */
 export function platformCore(config: AppConfig): NonNullable<ModuleMetadata['imports']> {
-  const modules: Array<DynamicModule | typeof RedisModule | typeof EventStoreModule> = [
+  const modules: Array<
+    DynamicModule | typeof RedisModule | typeof EventStoreModule | typeof PublicEventsModule
+  > = [
     ConfigModule.forRoot(config),
     LoggingModule.forRoot(),
     DatabaseModule.forRoot(),
     RedisModule,
     EventStoreModule,
+    PublicEventsModule,
   ];
   return modules;
 }

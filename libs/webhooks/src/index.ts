@@ -1,4 +1,3 @@
-export * from './domain/public-event-types';
 export * from './domain/event-mapper';
 export * from './domain/masking';
 export * from './domain/signature';

@@ -8,7 +8,7 @@ import { UsageError, out } from '../io';
 import { CommandSpec } from './types';
 
 const USAGE = [
-  `api-key create --channel <${CHANNELS.join('|')}> --name <partner> [--created-by <who>]`,
+  `api-key create --channel <${CHANNELS.join('|')}> --name <partner> [--scope payments_core|wallet_core]... [--created-by <who>]`,
   'api-key list',
   'api-key revoke <id>',
 ].join('\n       kefu ');
@@ -28,14 +28,24 @@ function describeKey(k: ApiKeyView): string {
   return `${k.id}  ${k.channel.padEnd(7)}  ${k.createdAt.toISOString()}  ${state.padEnd(32)}  ${k.name}`;
 }
 
-function parseCreate(args: string[]): { channel: string; name: string; createdBy?: string } {
-  let values: { channel?: string; name?: string; 'created-by'?: string };
+function parseCreate(args: string[]): {
+  channel: string;
+  name: string;
+  createdBy?: string;
+  scopes: string[];
+} {
+  let values: { channel?: string; name?: string; 'created-by'?: string; scope?: string[] };
   try {
     values = parseArgs({
       args,
       strict: true,
       allowPositionals: false,
-      options: { channel: { type: 'string' }, name: { type: 'string' }, 'created-by': { type: 'string' } },
+      options: {
+        channel: { type: 'string' },
+        name: { type: 'string' },
+        'created-by': { type: 'string' },
+        scope: { type: 'string', multiple: true },
+      },
     }).values;
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -48,9 +58,19 @@ function parseCreate(args: string[]): { channel: string; name: string; createdBy
       `note: "${values.channel}" is not a ticket channel (${CHANNELS.join(', ')}): creating a key for the partner`,
     );
     out(`      "${values.channel}" on the "partner" channel (use --channel <c> --name <partner> to choose).`);
-    return { channel: 'partner', name: values.channel, createdBy: values['created-by'] };
+    return {
+      channel: 'partner',
+      name: values.channel,
+      createdBy: values['created-by'],
+      scopes: values.scope ?? [],
+    };
   }
-  return { channel: values.channel, name: values.name ?? values.channel, createdBy: values['created-by'] };
+  return {
+    channel: values.channel,
+    name: values.name ?? values.channel,
+    createdBy: values['created-by'],
+    scopes: values.scope ?? [],
+  };
 }
 
 /** `api-key create|list|revoke`: partner API keys. The secret is printed once, at creation. */
@@ -58,13 +78,16 @@ export async function runApiKeyCommand(args: string[], config: AppConfig = loadC
   const [action, ...rest] = args;
   switch (action) {
     case 'create': {
-      const { channel, name, createdBy } = parseCreate(rest);
+      const { channel, name, createdBy, scopes } = parseCreate(rest);
       if (!isChannel(channel)) throw new UsageError(`--channel must be one of ${CHANNELS.join(', ')}`);
-      const created = await withApiKeys(config, (keys) => keys.create(channel, name, createdBy ?? 'cli'));
+      const created = await withApiKeys(config, (keys) =>
+        keys.create(channel, name, createdBy ?? 'cli', scopes),
+      );
       out(`id:      ${created.apiKey.id}`);
       out(`channel: ${created.apiKey.channel}`);
       out(`name:    ${created.apiKey.name}`);
       out(`partner: ${created.apiKey.partner}`);
+      if (created.apiKey.scopes.length) out(`scopes:  ${created.apiKey.scopes.join(', ')}`);
       out(`secret:  ${created.secret}`);
       out('Store the secret now: it is stored hashed and cannot be shown again. Send it as X-Api-Key.');
       return 0;

@@ -10,7 +10,8 @@ import {
   Resolver,
   registerEnumType,
 } from '@nestjs/graphql';
-import { IsIn, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PARTNER_SCOPES, PartnerScope } from '../domain/public-event-types';
 import { CurrentPrincipal, Roles } from './auth.decorators';
 import { ApiKeyService, ApiKeyView } from './api-key.service';
 import { CHANNELS, Channel, Principal, actorOf } from './principal';
@@ -37,6 +38,21 @@ export enum GraphqlChannel {
 }
 registerEnumType(GraphqlChannel, { name: 'Channel', description: 'Where a case came in.' });
 
+/** Privileges of a partner key beyond its own cases (not in the contract: an addition). */
+export enum GraphqlApiKeyScope {
+  PAYMENTS_CORE = 'payments_core',
+  WALLET_CORE = 'wallet_core',
+}
+registerEnumType(GraphqlApiKeyScope, {
+  name: 'ApiKeyScope',
+  description:
+    'PAYMENTS_CORE receives refund events of every ticket and reports payout results; WALLET_CORE ' +
+    'receives account freeze/restore instructions of every recovery case.',
+});
+// Kept in step with the platform's list.
+const SCOPE_VALUES = Object.values(GraphqlApiKeyScope) satisfies PartnerScope[];
+void ({} as Record<`${GraphqlApiKeyScope}`, true> satisfies Record<keyof typeof PARTNER_SCOPES, true>);
+
 @ObjectType('ApiKey', {
   implements: () => [NodeModel],
   description: 'A partner channel key; the secret is never shown again.',
@@ -57,6 +73,9 @@ export class ApiKeyModel implements NodeModel {
       'A partner sees only the cases, webhooks and events it brought in.',
   })
   partner!: string;
+
+  @Field(() => [GraphqlApiKeyScope], { description: "Privileges beyond the partner's own cases." })
+  scopes!: PartnerScope[];
 
   @Field(() => Date)
   createdAt!: Date;
@@ -84,6 +103,12 @@ export class CreateApiKeyInput {
   @IsString()
   @MaxLength(200)
   name!: string;
+
+  @Field(() => [GraphqlApiKeyScope], { nullable: true, description: 'Default: none.' })
+  @IsOptional()
+  @ArrayMaxSize(SCOPE_VALUES.length)
+  @IsIn(SCOPE_VALUES, { each: true })
+  scopes?: PartnerScope[] | null;
 }
 
 export function toApiKeyModel(v: ApiKeyView): ApiKeyModel {
@@ -92,6 +117,7 @@ export function toApiKeyModel(v: ApiKeyView): ApiKeyModel {
     channel: v.channel,
     name: v.name,
     partner: v.partner,
+    scopes: v.scopes,
     createdAt: v.createdAt,
     revokedAt: v.revokedAt,
   });
@@ -113,7 +139,12 @@ export class ApiKeyResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input') input: CreateApiKeyInput,
   ): Promise<CreatedApiKeyModel> {
-    const created = await this.keys.create(input.channel, input.name, actorOf(principal).id);
+    const created = await this.keys.create(
+      input.channel,
+      input.name,
+      actorOf(principal).id,
+      input.scopes ?? [],
+    );
     return { apiKey: toApiKeyModel(created.apiKey), secret: created.secret };
   }
 

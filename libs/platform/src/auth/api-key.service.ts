@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
+import { PARTNER_SCOPES, PartnerScope, isPartnerScope } from '../domain/public-event-types';
 import { Channel, PartnerPrincipal, isChannel } from './principal';
 
 /** What callers see of a key. The secret is never stored and shown only by create(). */
@@ -11,6 +12,8 @@ export interface ApiKeyView {
   name: string;
   /** The partner the key belongs to: its tenant (see partnerOf). */
   partner: string;
+  /** Privileges beyond the partner's own cases (PARTNER_SCOPES). */
+  scopes: PartnerScope[];
   createdAt: Date;
   revokedAt: Date | null;
 }
@@ -27,6 +30,7 @@ interface ApiKeyRow {
   partner: string;
   prefix: string;
   secret_hash: string;
+  scopes: string[] | null;
   created_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
@@ -62,6 +66,7 @@ function viewOf(r: ApiKeyRow): ApiKeyView {
     channel: r.channel as Channel,
     name: r.name,
     partner: r.partner,
+    scopes: (r.scopes ?? []).filter(isPartnerScope),
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
   };
@@ -74,7 +79,21 @@ export class ApiKeyService {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(channel: Channel, name: string, createdBy?: string): Promise<CreatedApiKey> {
+  async create(
+    channel: Channel,
+    name: string,
+    createdBy?: string,
+    scopes: readonly string[] = [],
+  ): Promise<CreatedApiKey> {
+    const unknown = scopes.filter((s) => !isPartnerScope(s));
+    if (unknown.length) {
+      throw DomainError.validation([
+        {
+          field: 'scopes',
+          message: `unknown scope ${unknown.join(', ')}; scopes are ${Object.keys(PARTNER_SCOPES).join(', ')}`,
+        },
+      ]);
+    }
     if (!isChannel(channel)) {
       throw DomainError.validation([
         { field: 'channel', message: `channel must be one of the support channels` },
@@ -97,12 +116,21 @@ export class ApiKeyService {
     const prefix = randomBytes(6).toString('hex');
     const secret = `kf_${prefix}_${randomBytes(32).toString('base64url')}`;
     const rows = await this.rows<ApiKeyRow>(
-      `INSERT INTO api_keys (id, channel, name, partner, prefix, secret_hash, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO api_keys (id, channel, name, partner, prefix, secret_hash, created_by, scopes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[])
        RETURNING *`,
-      [id, channel, trimmed, partner, prefix, sha256(secret).toString('hex'), createdBy ?? null],
+      [
+        id,
+        channel,
+        trimmed,
+        partner,
+        prefix,
+        sha256(secret).toString('hex'),
+        createdBy ?? null,
+        [...new Set(scopes)].sort(),
+      ],
     );
-    this.logger.log({ apiKeyId: id, channel, partner, createdBy }, 'api key created');
+    this.logger.log({ apiKeyId: id, channel, partner, scopes, createdBy }, 'api key created');
     return { apiKey: viewOf(rows[0]), secret };
   }
 
@@ -131,6 +159,7 @@ export class ApiKeyService {
       channel: row.channel as Channel,
       name: row.name,
       partner: row.partner,
+      scopes: (row.scopes ?? []).filter(isPartnerScope),
     };
   }
 

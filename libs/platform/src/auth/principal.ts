@@ -1,4 +1,5 @@
 import { Actor } from '../context/request-context';
+import { PartnerScope } from '../domain/public-event-types';
 
 /** The roles a bearer token can carry (the contract's Role enum, lower case). */
 export const USER_ROLES = ['customer', 'agent', 'senior_agent', 'supervisor', 'admin'] as const;
@@ -37,6 +38,13 @@ export interface PartnerPrincipal {
   name: string;
   /** The tenant: which cases, webhooks and events are this partner's (ApiKeyService.partnerOf). */
   partner: string;
+  /** Privileges beyond its own cases (PARTNER_SCOPES): the payments core, the wallet core. */
+  scopes?: readonly PartnerScope[];
+}
+
+/** Whether a principal is a partner holding `scope`. */
+export function hasScope(p: Principal, scope: PartnerScope): boolean {
+  return p.kind === 'partner' && (p.scopes ?? []).includes(scope);
 }
 
 /** Who called: a frontend user (JWT) or a partner channel (API key). */

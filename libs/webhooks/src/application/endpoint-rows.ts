@@ -1,5 +1,5 @@
 // Rows of the webhook tables and their API views. Plain tables (partner configuration), not events.
-import { PublicEventType } from '../domain/public-event-types';
+import { PublicEventType } from '@kefu/platform';
 
 export type EndpointStatus = 'active' | 'disabled';
 export type DeliveryStatus = 'pending' | 'held' | 'succeeded' | 'failed';

@@ -12,7 +12,7 @@ import {
 } from '@kefu/tickets/domain/ticket.fixtures';
 import { MAPPED_TICKET_EVENT_TYPES, TicketRef, publicTypeOf, toPublicEvent } from './event-mapper';
 import { maskCustomer, maskEmail, maskName, maskPhone } from './masking';
-import { isPublicEventType } from './public-event-types';
+import { isPublicEventType } from '@kefu/platform/domain/public-event-types';
 
 const ticket: TicketRef = { id: 't-1', number: 'KF-000042', channel: 'phone', externalRef: 'CC-7' };
 const SECRET = 'INTERNAL-ONLY-7f3a: the customer is on the fraud watchlist';

@@ -4,7 +4,7 @@
 import type { Attachment, Author } from '@kefu/tickets/domain/ticket.types';
 import type { TicketEvent, TicketEventType } from '@kefu/tickets/domain/ticket.events';
 import { maskCustomer, maskName } from './masking';
-import { PublicEvent, PublicEventType } from './public-event-types';
+import { PublicEvent, PublicEventType } from '@kefu/platform/domain/public-event-types';
 
 /** The ticket an event belongs to, from the read model (these fields never change). */
 export interface TicketRef {

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../../application/endpoint-rows';
 import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT } from '../../application/event-feed.service';
-import { PUBLIC_EVENT_TYPES } from '../../domain/public-event-types';
+import { PUBLIC_EVENT_TYPES } from '@kefu/platform';
 import { MAX_URL_LENGTH } from '../../domain/url-safety';
 
 // Structure here; meaning (known event types, URL safety) in the service, with the same field paths.

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DELIVERY_STATUSES } from '../../application/endpoint-rows';
-import { PUBLIC_EVENT_TYPES } from '../../domain/public-event-types';
+import { PUBLIC_EVENT_TYPES } from '@kefu/platform';
 
 export class WebhookEndpointResource {
   @ApiProperty({ format: 'uuid' }) id!: string;

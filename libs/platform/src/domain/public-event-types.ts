@@ -42,3 +42,37 @@ export interface PublicEvent {
   occurredAt: string;
   data: Record<string, unknown>;
 }
+
+/**
+ * Privileged partners: a key with a scope receives the listed public events of every ticket, not only
+ * of the tickets its channel brought in (the payments core pays out every approved refund, the wallet
+ * core freezes every stolen account), and the module concerned lets it act on them (payout results).
+ */
+export const PARTNER_SCOPES = {
+  payments_core: [
+    'refund.requested',
+    'refund.approved',
+    'refund.rejected',
+    'refund.succeeded',
+    'refund.failed',
+  ],
+  wallet_core: [
+    'recovery.opened',
+    'recovery.account_frozen',
+    'recovery.verified',
+    'recovery.account_restored',
+  ],
+} as const satisfies Record<string, readonly PublicEventType[]>;
+
+export type PartnerScope = keyof typeof PARTNER_SCOPES;
+
+export function isPartnerScope(v: unknown): v is PartnerScope {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(PARTNER_SCOPES, v);
+}
+
+/** The public types a set of scopes receives for every ticket. */
+export function scopedPublicTypes(scopes: readonly string[]): PublicEventType[] {
+  const out = new Set<PublicEventType>();
+  for (const s of scopes) if (isPartnerScope(s)) for (const t of PARTNER_SCOPES[s]) out.add(t);
+  return [...out];
+}
