@@ -195,6 +195,14 @@ describe('SLA (API + worker, real Postgres + Redis)', () => {
     expect(lateMs).toBeGreaterThanOrEqual(0);
     expect(lateMs).toBeLessThan(1000);
     expect(breach.data.dueAt).toBe(t.sla.firstResponse!.dueAt);
+    // The escalation module reacts to the breach (trigger sla_breach); the SLA module does not escalate.
+    await until(async () => {
+      const rows = (await ds.query(
+        `SELECT data FROM es_events WHERE stream_id = $1 AND event_type = 'TicketEscalated'`,
+        [t.id],
+      )) as Array<{ data: { trigger: string } }>;
+      return rows.some((r) => r.data.trigger === 'sla_breach');
+    });
 
     const q = await gql(
       agentAuth,
