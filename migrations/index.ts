@@ -5,6 +5,7 @@ import { Webhooks1763769600004 } from './1763769600004-webhooks';
 import { Sla1763769600005 } from './1763769600005-sla';
 import { Escalation1763769600006 } from './1763769600006-escalation';
 import { DisputesRefunds1763769600007 } from './1763769600007-disputes-refunds';
+import { FeedbackHelpCentre1763769600009 } from './1763769600009-feedback-help-centre';
 import { PublicEvents1763769600010 } from './1763769600010-public-events';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   Sla1763769600005,
   Escalation1763769600006,
   DisputesRefunds1763769600007,
+  FeedbackHelpCentre1763769600009,
   PublicEvents1763769600010,
 ];

@@ -34,49 +34,19 @@ const PENDING_TYPES = [
   'ReviewIdentityVerificationInput',
   'RestoreAccountInput',
   'RejectRecoveryCaseInput',
-  // surveys and feedback
-  'Survey',
-  'SurveyStatus',
-  'SurveySettings',
-  'RespondToSurveyInput',
-  'UpdateSurveySettingsInput',
-  'Feedback',
-  'FeedbackEdge',
-  'FeedbackConnection',
-  'FeedbackFilter',
-  'FeedbackKind',
-  'SubmitFeedbackInput',
-  'SatisfactionStat',
-  'SatisfactionGroup',
-  // help centre and channels
-  'HelpArticle',
-  'HelpArticleEdge',
-  'HelpArticleConnection',
-  'UpsertHelpArticleInput',
-  'SupportChannel',
 ];
 
 /** Root fields and Ticket links of those modules. */
 const PENDING_FIELDS = [
   'Query.recoveryCase',
   'Query.recoveryCases',
-  'Query.feedback',
-  'Query.surveySettings',
-  'Query.helpArticles',
-  'Query.supportChannels',
-  'Query.satisfaction',
   'Mutation.openRecoveryCase',
   'Mutation.submitIdentityVerification',
   'Mutation.reviewIdentityVerification',
   'Mutation.restoreAccount',
   'Mutation.rejectRecoveryCase',
-  'Mutation.respondToSurvey',
-  'Mutation.submitFeedback',
-  'Mutation.updateSurveySettings',
   'Mutation.forgetCustomer',
-  'Mutation.upsertHelpArticle',
   'Ticket.recoveryCase',
-  'Ticket.survey',
 ];
 
 const PENDING = new Set([...PENDING_TYPES, ...PENDING_FIELDS]);

@@ -5,6 +5,7 @@ import { SlaCoreModule } from '@kefu/sla';
 import { DisputesCoreModule } from '@kefu/disputes';
 import { RefundsCoreModule } from '@kefu/refunds';
 import { EscalationCoreModule } from '@kefu/escalation';
+import { FeedbackCoreModule } from '@kefu/feedback';
 import { TicketsCoreModule } from '@kefu/tickets';
 
 /**
@@ -18,6 +19,7 @@ export const PROJECTION_MODULES = [
   RefundsCoreModule,
   DisputesCoreModule,
   SlaCoreModule,
+  FeedbackCoreModule,
 ];
 
 @Module({})

@@ -10,6 +10,7 @@ import {
 import { EscalationWorkerModule } from '@kefu/escalation';
 import { DisputesWorkerModule } from '@kefu/disputes';
 import { RefundsWorkerModule } from '@kefu/refunds';
+import { FeedbackWorkerModule } from '@kefu/feedback';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { SlaWorkerModule } from '@kefu/sla';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
@@ -25,6 +26,7 @@ export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   EscalationWorkerModule,
   RefundsWorkerModule,
   DisputesWorkerModule,
+  FeedbackWorkerModule,
 ];
 
 @Module({})
