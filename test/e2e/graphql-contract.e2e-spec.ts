@@ -34,28 +34,17 @@ const PENDING_TYPES = [
   'ReviewIdentityVerificationInput',
   'RestoreAccountInput',
   'RejectRecoveryCaseInput',
-  // SLA configuration
-  'SlaPolicy',
-  'BusinessCalendar',
-  'WeeklyHours',
-  'WeeklyHoursInput',
-  'UpsertSlaPolicyInput',
-  'UpsertBusinessCalendarInput',
 ];
 
 /** Root fields and Ticket links of those modules. */
 const PENDING_FIELDS = [
   'Query.recoveryCase',
   'Query.recoveryCases',
-  'Query.slaPolicies',
-  'Query.businessCalendars',
   'Mutation.openRecoveryCase',
   'Mutation.submitIdentityVerification',
   'Mutation.reviewIdentityVerification',
   'Mutation.restoreAccount',
   'Mutation.rejectRecoveryCase',
-  'Mutation.upsertSlaPolicy',
-  'Mutation.upsertBusinessCalendar',
   'Mutation.forgetCustomer',
   'Ticket.recoveryCase',
 ];

@@ -14,6 +14,7 @@ import { EscalationApiModule } from '@kefu/escalation';
 import { FeedbackApiModule } from '@kefu/feedback';
 import { HelpCentreApiModule } from '@kefu/help-centre';
 import { TicketsApiModule } from '@kefu/tickets';
+import { SlaApiModule } from '@kefu/sla';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
 /**
@@ -24,6 +25,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  SlaApiModule,
   RefundsApiModule,
   DisputesApiModule,
   EscalationApiModule,

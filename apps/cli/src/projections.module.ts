@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, platformCore } from '@kefu/platform';
 import { AgentsModule } from '@kefu/agents';
+import { SlaCoreModule } from '@kefu/sla';
 import { DisputesCoreModule } from '@kefu/disputes';
 import { RefundsCoreModule } from '@kefu/refunds';
 import { EscalationCoreModule } from '@kefu/escalation';
@@ -17,6 +18,7 @@ export const PROJECTION_MODULES = [
   EscalationCoreModule,
   RefundsCoreModule,
   DisputesCoreModule,
+  SlaCoreModule,
   FeedbackCoreModule,
 ];
 

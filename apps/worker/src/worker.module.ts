@@ -12,6 +12,7 @@ import { DisputesWorkerModule } from '@kefu/disputes';
 import { RefundsWorkerModule } from '@kefu/refunds';
 import { FeedbackWorkerModule } from '@kefu/feedback';
 import { TicketsWorkerModule } from '@kefu/tickets';
+import { SlaWorkerModule } from '@kefu/sla';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
 /**
@@ -21,6 +22,7 @@ import { WebhooksWorkerModule } from '@kefu/webhooks';
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
+  SlaWorkerModule,
   EscalationWorkerModule,
   RefundsWorkerModule,
   DisputesWorkerModule,

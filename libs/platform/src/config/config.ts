@@ -69,6 +69,7 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    SLA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
     DISPUTE_MERCHANT_RESPONSE_SECONDS: z.coerce
       .number()
       .int()
@@ -180,6 +181,7 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly slaTimerConcurrency!: number;
   readonly disputeMerchantResponseSeconds!: number;
   readonly disputeCustomerEvidenceSeconds!: number;
   readonly disputeEscalationAmount!: number;
@@ -242,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    slaTimerConcurrency: e.SLA_TIMER_CONCURRENCY,
     disputeMerchantResponseSeconds: e.DISPUTE_MERCHANT_RESPONSE_SECONDS,
     disputeCustomerEvidenceSeconds: e.DISPUTE_CUSTOMER_EVIDENCE_SECONDS,
     disputeEscalationAmount: e.DISPUTE_ESCALATION_AMOUNT,

@@ -16,6 +16,7 @@ export enum QueueName {
 export enum JobName {
   SlaWarning = 'sla-warning',
   SlaDeadline = 'sla-deadline',
+  SlaRecompute = 'sla-recompute',
   EscalateTicket = 'escalate-ticket',
   RouteEscalation = 'route-escalation',
   DrainEscalationQueue = 'drain-escalation-queue',

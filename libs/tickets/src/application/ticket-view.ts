@@ -46,6 +46,10 @@ export interface SlaTargetView {
   status: 'active' | 'paused' | 'met' | 'breached' | 'cancelled';
   metAt: string | null;
   breachedAt: string | null;
+  /** The deadline revision timers carry (absent on rows written before SLA clocks existed). */
+  revision?: number;
+  /** When the warning is due; null once warned or when the target is not running. */
+  warnAt?: string | null;
 }
 
 /** Filled by the SLA module; until a policy applies, every target is absent. */

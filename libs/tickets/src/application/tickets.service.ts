@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   CommandResult,
   CommandRunner,
@@ -23,10 +23,12 @@ import { TICKET_STREAM_TYPE, ticketDecider } from '../domain/ticket.decider';
 import { TicketEvent } from '../domain/ticket.events';
 import { canSeeTicket } from '../domain/ticket.permissions';
 import { TicketState } from '../domain/ticket.state';
+import { SlaRecalcReason, SlaTargetName } from '../domain/ticket.sla.types';
 import { Priority } from '../domain/ticket.types';
 import { TicketViewProjection } from '../projections/ticket-view.projection';
 import { SYSTEM_DOMAIN_ACTOR, actorFromPrincipal, translateRuleError } from './actor';
 import { TicketQueries } from './ticket-queries';
+import { TicketSlaRules } from './ticket-sla-rules';
 import { TicketView } from './ticket-view';
 
 export interface CommandOptions {
@@ -53,6 +55,8 @@ export class TicketsService {
     private readonly commands: CommandRunner,
     private readonly projection: TicketViewProjection,
     private readonly queries: TicketQueries,
+    // Optional so the spine works (and tests build it) without the SLA module.
+    @Optional() private readonly slaRules: TicketSlaRules = new TicketSlaRules(),
   ) {}
 
   async open(
@@ -169,7 +173,32 @@ export class TicketsService {
     );
   }
 
-  private simple<T extends Exclude<TicketCommand, { type: 'OpenTicket' | 'CloseSolvedTicket' }>['type']>(
+  /** An SLA timer fired: breaches or warns whatever is due (a stale timer changes nothing). */
+  checkSla(ticketId: string, data: { target?: SlaTargetName; revision?: number } = {}) {
+    return this.system(ticketId, { type: 'CheckSla', data });
+  }
+
+  /** A policy, calendar or priority changed: new due times (new revisions) where they moved. */
+  recalculateSla(ticketId: string, reason: SlaRecalcReason) {
+    return this.system(ticketId, { type: 'RecalculateSla', data: { reason } });
+  }
+
+  private system(
+    ticketId: string,
+    command: Pick<Extract<TicketCommand, { type: 'CheckSla' | 'RecalculateSla' }>, 'type' | 'data'>,
+  ): Promise<CommandResult<TicketView>> {
+    const actor = SYSTEM_DOMAIN_ACTOR;
+    return this.run(actor, ticketId, {}, () =>
+      Promise.resolve({ ...command, actor, now: new Date().toISOString() } as TicketCommand),
+    );
+  }
+
+  private simple<
+    T extends Exclude<
+      TicketCommand,
+      { type: 'OpenTicket' | 'CloseSolvedTicket' | 'CheckSla' | 'RecalculateSla' }
+    >['type'],
+  >(
     principal: Principal,
     ticketId: string,
     opts: CommandOptions,
@@ -217,18 +246,20 @@ export class TicketsService {
     );
   }
 
-  private handleIn(
+  private async handleIn(
     tx: Tx,
     actor: Actor,
     ticketId: string,
     command: TicketCommand,
     opts: { expectedVersion?: number; isNew?: boolean },
   ): Promise<TicketView> {
+    // The SLA policies and calendars as of this transaction ride along with the command.
+    const sla = await this.slaRules.rulesIn(tx);
     return this.commands.handleIn(tx, {
       streamType: TICKET_STREAM_TYPE,
       streamId: ticketId,
       decider,
-      command,
+      command: sla ? { ...command, sla } : command,
       expectedVersion: opts.expectedVersion,
       mustExist: opts.isNew ? undefined : { what: 'Ticket', id: ticketId },
       isNew: opts.isNew,

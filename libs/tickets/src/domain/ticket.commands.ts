@@ -12,6 +12,7 @@ import {
   Tier,
   TransactionRef,
 } from './ticket.types';
+import { SlaRecalcReason, SlaRules, SlaTargetName } from './ticket.sla.types';
 
 export interface OpenTicketData {
   ticketId: string;
@@ -73,6 +74,17 @@ export interface CloseSolvedTicketData {
   quietPeriodSeconds: number;
 }
 
+/** A timer fired: breach (or warn) whatever is due. The target and revision are for the log. */
+export interface CheckSlaData {
+  target?: SlaTargetName;
+  revision?: number;
+}
+
+/** A policy, a calendar or the priority changed: compute the due times again. */
+export interface RecalculateSlaData {
+  reason: SlaRecalcReason;
+}
+
 export type OpenTicket = Command<'OpenTicket', OpenTicketData>;
 /** A public reply by a customer, an agent, a partner (for its customer) or the system. */
 export type ReplyToTicket = Command<'ReplyToTicket', MessageInput>;
@@ -84,8 +96,14 @@ export type SetTicketPriority = Command<'SetTicketPriority', SetTicketPriorityDa
 export type RequestEscalation = Command<'RequestEscalation', RequestEscalationData>;
 export type EscalateTicket = Command<'EscalateTicket', EscalateTicketData>;
 export type CloseSolvedTicket = Command<'CloseSolvedTicket', CloseSolvedTicketData>;
+export type CheckSla = Command<'CheckSla', CheckSlaData>;
+export type RecalculateSla = Command<'RecalculateSla', RecalculateSlaData>;
 
-export type TicketCommand =
+/**
+ * Every command may carry the SLA rules (policies and calendars as pure functions, filled in by the
+ * application layer); without them the SLA clocks are left alone.
+ */
+export type TicketCommand = (
   | OpenTicket
   | ReplyToTicket
   | AddInternalNote
@@ -95,6 +113,9 @@ export type TicketCommand =
   | SetTicketPriority
   | RequestEscalation
   | EscalateTicket
-  | CloseSolvedTicket;
+  | CloseSolvedTicket
+  | CheckSla
+  | RecalculateSla
+) & { sla?: SlaRules };
 
 export type TicketCommandType = TicketCommand['type'];

@@ -17,6 +17,7 @@ import {
 } from './ticket.commands';
 import { TicketEvent, TicketReopened, TicketStatusChanged } from './ticket.events';
 import { assertMayIssue, authorOf, canSeeTicket, isAssignableRole } from './ticket.permissions';
+import { withSla } from './ticket.sla';
 import { Ticket, TicketState, evolve, initialState } from './ticket.state';
 import {
   ESCALATION_TRIGGERS,
@@ -34,6 +35,10 @@ import { LIMITS, normaliseTags, validateMessage, validateOpenTicket } from './ti
 import { Violations, absent, integerIn, oneOf, requiredText } from './validation';
 
 export function decide(command: TicketCommand, state: TicketState): TicketEvent[] {
+  return withSla(command, state, decideTicket(command, state));
+}
+
+function decideTicket(command: TicketCommand, state: TicketState): TicketEvent[] {
   if (command.type === 'OpenTicket') return openTicket(command, state);
   if (!state.exists) throw DomainRuleError.notFound('Ticket');
   // 404, not 403: a customer or partner must not learn that someone else's ticket exists.
@@ -58,6 +63,10 @@ export function decide(command: TicketCommand, state: TicketState): TicketEvent[
       return escalateTicket(command, state);
     case 'CloseSolvedTicket':
       return closeSolvedTicket(command, state);
+    case 'CheckSla':
+    case 'RecalculateSla':
+      // Jobs: withSla does the work; a stale job on a closed ticket finds nothing to do.
+      return [];
   }
 }
 

@@ -14,6 +14,7 @@ import {
   TicketStatus,
   TransactionRef,
 } from './ticket.types';
+import { SlaRecalcReason, SlaTargetName } from './ticket.sla.types';
 
 export interface TicketOpenedData {
   ticketId: string;
@@ -141,7 +142,8 @@ export type TicketEvent =
   | TicketPriorityChanged
   | TicketEscalationRequested
   | TicketEscalated
-  | TicketClosed;
+  | TicketClosed
+  | SlaEvent;
 
 export type TicketEventType = TicketEvent['type'];
 
@@ -158,6 +160,15 @@ const EVENT_TYPE_SET: Record<TicketEventType, true> = {
   TicketEscalationRequested: true,
   TicketEscalated: true,
   TicketClosed: true,
+  SlaPolicyApplied: true,
+  SlaTargetStarted: true,
+  SlaTargetPaused: true,
+  SlaTargetResumed: true,
+  SlaTargetMet: true,
+  SlaTargetBreached: true,
+  SlaTargetWarned: true,
+  SlaTargetCancelled: true,
+  SlaTargetRecalculated: true,
 };
 
 /** Every event type (exhaustive by construction), for consumers that subscribe by type. */
@@ -167,3 +178,94 @@ export const TICKET_EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as TicketEventType
 export const INTERNAL_TICKET_EVENT_TYPES = [
   'InternalNoteAdded',
 ] as const satisfies readonly TicketEventType[];
+
+// ---- SLA clocks (fed by SlaRules; see ticket.sla.ts) ----
+
+export interface SlaPolicyAppliedData {
+  /** null: no policy matches any more. */
+  policyId: string | null;
+  calendarId: string | null;
+  warningRatio: number | null;
+  seconds: Record<SlaTargetName, number> | null;
+  reason: 'opened' | SlaRecalcReason;
+  at: string;
+}
+
+export interface SlaTargetStartedData {
+  target: SlaTargetName;
+  revision: number;
+  targetSeconds: number;
+  dueAt: string;
+  warnAt: string | null;
+  at: string;
+}
+
+export interface SlaTargetPausedData {
+  target: SlaTargetName;
+  revision: number;
+  /** Business time used so far, kept for the resume. */
+  elapsedMs: number;
+  at: string;
+}
+
+export interface SlaTargetResumedData {
+  target: SlaTargetName;
+  revision: number;
+  /** The due time before the pause; the new one is later by the paused business time. */
+  previousDueAt: string | null;
+  dueAt: string;
+  warnAt: string | null;
+  at: string;
+}
+
+/** `dueAt` and the revision of the run that ended; breach and warning have the same shape. */
+export interface SlaTargetOutcomeData {
+  target: SlaTargetName;
+  revision: number;
+  dueAt: string;
+  at: string;
+}
+
+export interface SlaTargetMetData extends SlaTargetOutcomeData {
+  /** Business time used in all; a reopened ticket's resolution clock resumes from it. */
+  elapsedMs: number;
+}
+
+export interface SlaTargetCancelledData {
+  target: SlaTargetName;
+  revision: number;
+  reason: 'solved' | 'closed' | SlaRecalcReason;
+  at: string;
+}
+
+export interface SlaTargetRecalculatedData {
+  target: SlaTargetName;
+  revision: number;
+  targetSeconds: number;
+  /** null while paused: the due time is set again on resume. */
+  dueAt: string | null;
+  warnAt: string | null;
+  reason: SlaRecalcReason;
+  at: string;
+}
+
+export type SlaPolicyApplied = DomainEvent<'SlaPolicyApplied', SlaPolicyAppliedData>;
+export type SlaTargetStarted = DomainEvent<'SlaTargetStarted', SlaTargetStartedData>;
+export type SlaTargetPaused = DomainEvent<'SlaTargetPaused', SlaTargetPausedData>;
+export type SlaTargetResumed = DomainEvent<'SlaTargetResumed', SlaTargetResumedData>;
+export type SlaTargetMet = DomainEvent<'SlaTargetMet', SlaTargetMetData>;
+export type SlaTargetBreached = DomainEvent<'SlaTargetBreached', SlaTargetOutcomeData>;
+export type SlaTargetWarned = DomainEvent<'SlaTargetWarned', SlaTargetOutcomeData>;
+export type SlaTargetCancelled = DomainEvent<'SlaTargetCancelled', SlaTargetCancelledData>;
+export type SlaTargetRecalculated = DomainEvent<'SlaTargetRecalculated', SlaTargetRecalculatedData>;
+
+export type SlaEvent =
+  | SlaPolicyApplied
+  | SlaTargetStarted
+  | SlaTargetPaused
+  | SlaTargetResumed
+  | SlaTargetMet
+  | SlaTargetBreached
+  | SlaTargetWarned
+  | SlaTargetCancelled
+  | SlaTargetRecalculated;

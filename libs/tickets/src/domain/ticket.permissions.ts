@@ -21,6 +21,8 @@ export const TICKET_PERMISSIONS: Record<TicketCommandType, readonly ActorRole[]>
   RequestEscalation: ['customer', 'partner'],
   EscalateTicket: STAFF_OR_SYSTEM,
   CloseSolvedTicket: ['system'],
+  CheckSla: ['system'],
+  RecalculateSla: ['system'],
 };
 
 export function mayIssue(role: ActorRole, command: TicketCommandType): boolean {

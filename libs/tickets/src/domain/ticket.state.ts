@@ -1,6 +1,8 @@
 // The decision state of one ticket: only what decide needs (plus what handlers route by), not the
 // read model. Subject, description and the conversation live in projections.
 import { TicketEvent } from './ticket.events';
+import { evolveSla } from './ticket.sla.evolve';
+import { TicketSlaState } from './ticket.sla.types';
 import { Author, Category, Channel, Priority, Tier, TicketStatus } from './ticket.types';
 
 export interface NoTicket {
@@ -30,6 +32,8 @@ export interface Ticket {
   /** A customer's escalation request is waiting for the escalation module. */
   escalationRequested: boolean;
   messageCount: number;
+  /** The SLA clocks (targets stay empty while no policy applies). */
+  sla: TicketSlaState;
 }
 
 export type TicketState = NoTicket | Ticket;
@@ -58,6 +62,7 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
       reopenCount: 0,
       escalationRequested: false,
       messageCount: 0,
+      sla: { revision: 0, awaitingAgentReply: true, targets: {} },
     };
   }
   // Anything before TicketOpened is not ours to interpret.
@@ -65,11 +70,15 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
 
   switch (event.type) {
     case 'PublicReplyAdded': {
-      const firstAgentReply = event.data.author.kind === 'agent' && state.firstAgentReplyAt === undefined;
+      const kind = event.data.author.kind;
+      const firstAgentReply = kind === 'agent' && state.firstAgentReplyAt === undefined;
+      // A customer's (or their partner's) message is owed an answer until an agent replies.
+      const awaiting = kind === 'agent' ? false : kind === 'system' ? state.sla.awaitingAgentReply : true;
       return {
         ...state,
         messageCount: state.messageCount + 1,
         ...(firstAgentReply ? { firstAgentReplyAt: event.data.at } : {}),
+        sla: { ...state.sla, awaitingAgentReply: awaiting },
       };
     }
     case 'InternalNoteAdded':
@@ -107,6 +116,16 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
       };
     case 'TicketClosed':
       return state;
+    case 'SlaPolicyApplied':
+    case 'SlaTargetStarted':
+    case 'SlaTargetPaused':
+    case 'SlaTargetResumed':
+    case 'SlaTargetMet':
+    case 'SlaTargetBreached':
+    case 'SlaTargetWarned':
+    case 'SlaTargetCancelled':
+    case 'SlaTargetRecalculated':
+      return { ...state, sla: evolveSla(state.sla, event) };
     default:
       return ignoreUnknown(state, event);
   }

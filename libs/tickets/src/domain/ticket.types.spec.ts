@@ -102,6 +102,6 @@ describe('helpers', () => {
   });
 
   it('lists every event type once', () => {
-    expect(new Set(TICKET_EVENT_TYPES).size).toBe(12);
+    expect(new Set(TICKET_EVENT_TYPES).size).toBe(21);
   });
 });

@@ -3,6 +3,8 @@ import { Projection, StoredEvent, Tx, updateIfNewer } from '@kefu/platform';
 import { TICKET_STREAM_TYPE } from '../domain/ticket.decider';
 import { MessageData, TicketEvent, TicketOpenedData } from '../domain/ticket.events';
 import { Priority } from '../domain/ticket.types';
+import { NO_SLA, applySlaEvent, nextSlaDueAt } from '../application/sla-view';
+import { TicketSlaView } from '../application/ticket-view';
 
 export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
@@ -79,6 +81,31 @@ export class TicketViewProjection implements Projection {
         );
       case 'TicketClosed':
         return this.update(tx, id, v, e.data.at, `closed_at = $3::timestamptz`, []);
+      case 'SlaPolicyApplied':
+      case 'SlaTargetStarted':
+      case 'SlaTargetPaused':
+      case 'SlaTargetResumed':
+      case 'SlaTargetMet':
+      case 'SlaTargetBreached':
+      case 'SlaTargetWarned':
+      case 'SlaTargetCancelled':
+      case 'SlaTargetRecalculated': {
+        // The clocks are one jsonb document: read it, fold the event, write it back (version-guarded).
+        const row = await tx.one<{ sla: TicketSlaView | null; version: number }>(
+          `SELECT sla, version FROM ticket_view WHERE id = $1 FOR UPDATE`,
+          [id],
+        );
+        if (!row || row.version >= v) return;
+        const sla = applySlaEvent(row.sla ?? NO_SLA, e);
+        return this.update(
+          tx,
+          id,
+          v,
+          e.data.at,
+          `sla = $4::jsonb, next_sla_due_at = $5::timestamptz, sla_breached = sla_breached OR $6`,
+          [JSON.stringify(sla), nextSlaDueAt(sla) ?? 'infinity', e.type === 'SlaTargetBreached'],
+        );
+      }
       default:
         return ignore(e);
     }

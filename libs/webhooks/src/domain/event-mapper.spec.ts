@@ -50,6 +50,15 @@ describe('public event mapping', () => {
       TicketEscalationRequested: undefined,
       TicketEscalated: 'ticket.escalated',
       TicketClosed: undefined,
+      SlaPolicyApplied: undefined,
+      SlaTargetStarted: undefined,
+      SlaTargetPaused: undefined,
+      SlaTargetResumed: undefined,
+      SlaTargetMet: undefined,
+      SlaTargetBreached: 'ticket.sla_breached',
+      SlaTargetWarned: 'ticket.sla_warning',
+      SlaTargetCancelled: undefined,
+      SlaTargetRecalculated: undefined,
     });
     expect(MAPPED_TICKET_EVENT_TYPES.every((t) => isPublicEventType(publicTypeOf(t)))).toBe(true);
     expect(publicTypeOf('toString')).toBeUndefined();
@@ -148,6 +157,30 @@ describe('public event mapping', () => {
     expect(out[2]!.data).toMatchObject({ from: expect.any(String), to: 'pending', reason: 'agent' });
     expect(out[3]!.data).toMatchObject({ fromTier: 'L1', toTier: 'L2', level: 1, trigger: 'agent' });
     expect(JSON.stringify(out)).not.toContain(SECRET);
+  });
+
+  it('SLA warnings and breaches: the ticket reference, the target and its due time', () => {
+    const ticket = { id: 't-1', number: 'KF-000042', channel: 'phone', externalRef: 'CC-7' };
+    const dueAt = '2026-03-01T10:00:00.000Z';
+    const at = '2026-03-01T10:00:00.300Z';
+    for (const [type, publicType] of [
+      ['SlaTargetBreached', 'ticket.sla_breached'],
+      ['SlaTargetWarned', 'ticket.sla_warning'],
+    ] as const) {
+      const out = toPublicEvent({
+        eventId: 'e-1',
+        type,
+        data: { target: 'first_response', revision: 3, dueAt, at },
+        recordedAt: at,
+        ticket,
+      });
+      expect(out).toEqual({
+        id: 'e-1',
+        type: publicType,
+        occurredAt: at,
+        data: { ticket, target: 'first_response', dueAt },
+      });
+    }
   });
 
   it('no text of an internal note reaches any public payload, whatever else happens to the ticket', () => {

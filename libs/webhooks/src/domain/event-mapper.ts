@@ -31,6 +31,8 @@ const PUBLIC_TYPE_OF = {
   TicketStatusChanged: 'ticket.status_changed',
   TicketAssigned: 'ticket.assigned',
   TicketEscalated: 'ticket.escalated',
+  SlaTargetWarned: 'ticket.sla_warning',
+  SlaTargetBreached: 'ticket.sla_breached',
 } as const satisfies Partial<Record<TicketEventType, PublicEventType>>;
 
 /** The domain event types that become public events: the event feed filters on these in SQL. */
@@ -126,6 +128,9 @@ function dataOf(e: TicketEvent, ticket: TicketRef): Record<string, unknown> | un
         level: e.data.level,
         trigger: e.data.trigger,
       };
+    case 'SlaTargetWarned':
+    case 'SlaTargetBreached':
+      return { ticket: ticketRef(ticket), target: e.data.target, dueAt: e.data.dueAt };
     case 'InternalNoteAdded':
     case 'TicketUnassigned':
     case 'TicketReopened':
@@ -133,6 +138,13 @@ function dataOf(e: TicketEvent, ticket: TicketRef): Record<string, unknown> | un
     case 'TicketPriorityChanged':
     case 'TicketEscalationRequested':
     case 'TicketClosed':
+    case 'SlaPolicyApplied':
+    case 'SlaTargetStarted':
+    case 'SlaTargetPaused':
+    case 'SlaTargetResumed':
+    case 'SlaTargetMet':
+    case 'SlaTargetCancelled':
+    case 'SlaTargetRecalculated':
       return undefined;
   }
 }

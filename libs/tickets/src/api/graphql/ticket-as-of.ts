@@ -4,17 +4,11 @@ import { MessageView, TicketView } from '../../application/ticket-view';
 import { decodePageCursor, encodePageCursor } from '../../application/page-cursor';
 import { TICKET_STREAM_TYPE } from '../../domain/ticket.decider';
 import { TicketEvent } from '../../domain/ticket.events';
+import { NO_SLA, applySlaEvent, isSlaEvent, nextSlaDueAt } from '../../application/sla-view';
 
 // `ticket(id, asOf)`: the ticket as it stood at a time, folded from its events up to then with the
 // same rules as the ticket-view projection (a pure, in-memory twin of it). Messages and the
 // timeline of such a ticket come from the same events, so they stop at that time too.
-
-const NO_SLA: TicketView['sla'] = {
-  policyId: null,
-  firstResponse: null,
-  nextResponse: null,
-  resolution: null,
-};
 
 function applyEvent(view: TicketView | undefined, s: StoredEvent): TicketView | undefined {
   const e = { type: s.type, data: s.data } as TicketEvent;
@@ -41,7 +35,6 @@ function applyEvent(view: TicketView | undefined, s: StoredEvent): TicketView | 
       externalRef: d.externalRef ?? null,
       reopenCount: 0,
       escalationRequested: false,
-      // SLA events do not exist yet; the SLA module will fold its own.
       sla: NO_SLA,
       nextSlaDueAt: null,
       slaBreached: false,
@@ -54,6 +47,13 @@ function applyEvent(view: TicketView | undefined, s: StoredEvent): TicketView | 
   }
   if (!view) return view;
   const next: TicketView = { ...view, version: s.streamPosition };
+  if (isSlaEvent(e)) {
+    next.sla = applySlaEvent(view.sla, e);
+    next.nextSlaDueAt = nextSlaDueAt(next.sla);
+    next.slaBreached = view.slaBreached || e.type === 'SlaTargetBreached';
+    next.updatedAt = e.data.at;
+    return next;
+  }
   switch (e.type) {
     case 'PublicReplyAdded':
     case 'InternalNoteAdded':

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CommandResult,
+  CommandRunner,
+  Decider,
+  DomainError,
+  DomainEvent,
+  Principal,
+  Tx,
+} from '@kefu/platform';
+import { actorFromPrincipal, translateRuleError } from '@kefu/tickets/application/actor';
+import { randomUUID } from 'node:crypto';
+import {
+  BUSINESS_CALENDAR_STREAM_TYPE,
+  BusinessCalendar,
+  SLA_POLICY_STREAM_TYPE,
+  SlaPolicy,
+  calendarDecider,
+  calendarStreamId,
+  slaPolicyDecider,
+  slaPolicyStreamId,
+} from '../domain/sla-config';
+import { SlaConfigProjection } from '../projections/sla-config.projection';
+import { SlaConfigQueries } from './sla-config.queries';
+
+function translated<S, C, E extends DomainEvent>(d: Decider<S, C, E>): Decider<S, C, E> {
+  return {
+    ...d,
+    decide: (c, s) => {
+      try {
+        return d.decide(c, s);
+      } catch (e) {
+        throw translateRuleError(e);
+      }
+    },
+  };
+}
+
+const policyDecider = translated(slaPolicyDecider);
+const calDecider = translated(calendarDecider);
+
+export type PolicyInput = Omit<Record<keyof SlaPolicy, unknown>, 'id' | 'channels'> & {
+  id?: string | null;
+  channels?: unknown;
+};
+export type CalendarInput = Omit<Record<keyof BusinessCalendar, unknown>, 'id'> & { id?: string | null };
+
+const idOrNew = (id: unknown) => (typeof id === 'string' && id.trim() ? id.trim() : randomUUID());
+
+/**
+ * Admin configuration. A saved policy or calendar is an event; the worker then recomputes the due
+ * times of open tickets from it (the sla-recompute job).
+ */
+@Injectable()
+export class SlaConfigService {
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly projection: SlaConfigProjection,
+    private readonly queries: SlaConfigQueries,
+  ) {}
+
+  /** Creates or replaces a policy; channels not given keep their value (see setPolicyChannels). */
+  upsertPolicy(principal: Principal, input: PolicyInput): Promise<CommandResult<SlaPolicy>> {
+    const id = idOrNew(input.id);
+    return this.commands.transaction({}, async (tx) => {
+      const channels = input.channels ?? (await this.queries.policy(tx, id))?.channels ?? [];
+      return this.upsertPolicyIn(tx, principal, { ...input, id, channels });
+    });
+  }
+
+  /** Limits a policy to some channels (the contract's UpsertSlaPolicyInput has no channels field). */
+  setPolicyChannels(principal: Principal, id: string, channels: unknown): Promise<CommandResult<SlaPolicy>> {
+    return this.commands.transaction({}, async (tx) => {
+      if (actorFromPrincipal(principal).role !== 'admin')
+        throw DomainError.forbidden('Only admins configure SLA policies.');
+      const current = await this.queries.policy(tx, id);
+      if (!current) throw DomainError.notFound('SLA policy', id);
+      return this.upsertPolicyIn(tx, principal, { ...current, channels });
+    });
+  }
+
+  upsertCalendar(principal: Principal, input: CalendarInput): Promise<CommandResult<BusinessCalendar>> {
+    const id = idOrNew(input.id);
+    const actor = actorFromPrincipal(principal);
+    return this.commands.transaction({}, (tx) =>
+      this.commands.handleIn(tx, {
+        streamType: BUSINESS_CALENDAR_STREAM_TYPE,
+        streamId: calendarStreamId(id),
+        decider: calDecider,
+        command: {
+          type: 'UpsertBusinessCalendar',
+          actor,
+          now: new Date().toISOString(),
+          data: { ...input, id },
+        },
+        authorize: () => {
+          if (actor.role !== 'admin')
+            throw DomainError.forbidden('Only admins configure business calendars.');
+        },
+        project: (t, events) => this.projection.apply(t, events),
+        respond: async (t) => (await this.queries.calendar(t, id))!,
+      }),
+    );
+  }
+
+  private upsertPolicyIn(
+    tx: Tx,
+    principal: Principal,
+    input: PolicyInput & { id: string; channels: unknown },
+  ): Promise<SlaPolicy> {
+    const id = input.id;
+    const actor = actorFromPrincipal(principal);
+    return this.commands.handleIn(tx, {
+      streamType: SLA_POLICY_STREAM_TYPE,
+      streamId: slaPolicyStreamId(id),
+      decider: policyDecider,
+      command: { type: 'UpsertSlaPolicy', actor, now: new Date().toISOString(), data: { ...input, id } },
+      authorize: () => {
+        if (actor.role !== 'admin') throw DomainError.forbidden('Only admins configure SLA policies.');
+      },
+      project: async (t, events) => {
+        // The calendar is another stream: checked here, before the transaction commits.
+        const calendarId = (events[0]?.data as SlaPolicy | undefined)?.calendarId;
+        if (calendarId && !(await this.queries.calendar(t, calendarId)))
+          throw DomainError.validation([
+            { field: 'calendarId', message: `no business calendar ${calendarId}` },
+          ]);
+        await this.projection.apply(t, events);
+      },
+      respond: async (t) => (await this.queries.policy(t, id))!,
+    });
+  }
+}
