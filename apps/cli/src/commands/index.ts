@@ -1,6 +1,7 @@
 import { apiKeyCommand } from './api-key.command';
 import { helpCommand } from './help.command';
 import { migrateCommand, migrateDownCommand } from './migrate.command';
+import { piiCommand } from './pii.command';
 import { projectionsCommand } from './projections.command';
 import { startAllCommand } from './start-all.command';
 import { tokenCommand } from './token.command';
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'start-all': startAllCommand,
   projections: projectionsCommand,
   'api-key': apiKeyCommand,
+  pii: piiCommand,
 };
 
 /** name → (args) => exit code. */

@@ -1,0 +1,3 @@
+export * from './pii-crypto';
+export * from './masking';
+export * from './pii-vault';
