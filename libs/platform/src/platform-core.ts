@@ -14,7 +14,11 @@ import { RedisModule } from './redis/redis.module';
  */
 export function platformCore(config: AppConfig): NonNullable<ModuleMetadata['imports']> {
   const modules: Array<
-    DynamicModule | typeof RedisModule | typeof EventStoreModule | typeof PublicEventsModule | typeof PiiModule
+    | DynamicModule
+    | typeof RedisModule
+    | typeof EventStoreModule
+    | typeof PublicEventsModule
+    | typeof PiiModule
   > = [
     ConfigModule.forRoot(config),
     LoggingModule.forRoot(),

@@ -61,6 +61,14 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    // Account recovery (DOMAIN.md): 3 failed identity verifications lock a case for 24 hours.
+    RECOVERY_MAX_FAILED_VERIFICATIONS: z.coerce.number().int().min(1).max(100).default(3),
+    RECOVERY_LOCKOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 3600)
+      .default(24 * 3600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -129,6 +137,8 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly recoveryMaxFailedVerifications!: number;
+  readonly recoveryLockoutSeconds!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -179,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    recoveryMaxFailedVerifications: e.RECOVERY_MAX_FAILED_VERIFICATIONS,
+    recoveryLockoutSeconds: e.RECOVERY_LOCKOUT_SECONDS,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
 }
 

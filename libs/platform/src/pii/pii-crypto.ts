@@ -107,3 +107,22 @@ export function mapSealed<T>(value: T, open: (sealed: string) => string): T {
   }
   return value;
 }
+
+/**
+ * A copy of `obj` with the string values at the dotted `paths` passed through `seal` (absent and
+ * empty values are left alone). Deciders name their events' personal fields; handlers seal them.
+ */
+export function sealPaths<T>(obj: T, paths: readonly string[], seal: (clear: string) => string): T {
+  if (paths.length === 0 || obj === null || typeof obj !== 'object') return obj;
+  const out: Record<string, unknown> = { ...(obj as Record<string, unknown>) };
+  const groups = new Map<string, string[]>();
+  for (const p of paths) {
+    const [head, ...rest] = p.split('.');
+    if (rest.length === 0) {
+      const v = out[head];
+      if (typeof v === 'string' && v !== '' && !isSealed(v)) out[head] = seal(v);
+    } else groups.set(head, [...(groups.get(head) ?? []), rest.join('.')]);
+  }
+  for (const [head, sub] of groups) out[head] = sealPaths(out[head], sub, seal);
+  return out as T;
+}
