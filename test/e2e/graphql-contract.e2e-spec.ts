@@ -44,19 +44,6 @@ const PENDING_TYPES = [
   'ApproveRefundInput',
   'RejectRefundInput',
   'CancelRefundInput',
-  // account recovery
-  'RecoveryCase',
-  'RecoveryCaseEdge',
-  'RecoveryCaseConnection',
-  'RecoveryCaseFilter',
-  'RecoveryKind',
-  'RecoveryStatus',
-  'IdentityVerification',
-  'OpenRecoveryCaseInput',
-  'SubmitIdentityVerificationInput',
-  'ReviewIdentityVerificationInput',
-  'RestoreAccountInput',
-  'RejectRecoveryCaseInput',
   // surveys and feedback
   'Survey',
   'SurveyStatus',
@@ -96,8 +83,6 @@ const PENDING_FIELDS = [
   'Query.disputes',
   'Query.refund',
   'Query.refunds',
-  'Query.recoveryCase',
-  'Query.recoveryCases',
   'Query.feedback',
   'Query.slaPolicies',
   'Query.businessCalendars',
@@ -114,22 +99,15 @@ const PENDING_FIELDS = [
   'Mutation.approveRefund',
   'Mutation.rejectRefund',
   'Mutation.cancelRefund',
-  'Mutation.openRecoveryCase',
-  'Mutation.submitIdentityVerification',
-  'Mutation.reviewIdentityVerification',
-  'Mutation.restoreAccount',
-  'Mutation.rejectRecoveryCase',
   'Mutation.respondToSurvey',
   'Mutation.submitFeedback',
   'Mutation.upsertSlaPolicy',
   'Mutation.upsertBusinessCalendar',
   'Mutation.updateSurveySettings',
-  'Mutation.forgetCustomer',
   'Mutation.upsertHelpArticle',
   'Subscription.queueUpdated',
   'Ticket.dispute',
   'Ticket.refunds',
-  'Ticket.recoveryCase',
   'Ticket.survey',
 ];
 
@@ -143,6 +121,10 @@ const PENDING = new Set([...PENDING_TYPES, ...PENDING_FIELDS]);
 const ADDITIONS: Array<{ type: string; input: string; field: string }> = [
   // Partner scopes (payments core, wallet core): see PARTNER_SCOPES.
   { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'CreateApiKeyInput', field: 'scopes' },
+  // Account recovery: API.md's optional expectedVersion on mutations of an existing object.
+  { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'ReviewIdentityVerificationInput', field: 'expectedVersion' },
+  { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'RestoreAccountInput', field: 'expectedVersion' },
+  { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'RejectRecoveryCaseInput', field: 'expectedVersion' },
 ];
 
 function isDeliberateAddition(c: DangerousChange): boolean {

@@ -5,8 +5,10 @@ import {
   HealthModule,
   KefuGraphqlModule,
   MetricsModule,
+  PiiApiModule,
   platformCore,
 } from '@kefu/platform';
+import { AccountRecoveryApiModule } from '@kefu/account-recovery';
 import { AgentsApiModule } from '@kefu/agents';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
@@ -19,6 +21,8 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  PiiApiModule,
+  AccountRecoveryApiModule,
 ];
 
 @Module({})

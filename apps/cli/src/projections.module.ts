@@ -2,12 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, platformCore } from '@kefu/platform';
 import { AgentsModule } from '@kefu/agents';
 import { TicketsCoreModule } from '@kefu/tickets';
+import { AccountRecoveryCoreModule } from '@kefu/account-recovery';
 
 /**
  * Every module that owns read models, wired as in the apps, so the CLI rebuilds exactly the
  * projections (and reads through exactly the upcasters) the running system has.
  */
-export const PROJECTION_MODULES = [TicketsCoreModule, AgentsModule];
+export const PROJECTION_MODULES = [TicketsCoreModule, AgentsModule, AccountRecoveryCoreModule];
 
 @Module({})
 export class ProjectionsCliModule {
