@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, EventStore, LOG_START, LogCursor, decodeCursor, encodeCursor } from '@kefu/platform';
+import {
+  DomainError,
+  EventStore,
+  LOG_START,
+  LogCursor,
+  PiiVault,
+  decodeCursor,
+  encodeCursor,
+} from '@kefu/platform';
 import { TICKET_STREAM_TYPE } from '@kefu/tickets';
 import { MAPPED_TICKET_EVENT_TYPES, toPublicEvent } from '../domain/event-mapper';
 import { PublicEvent } from '@kefu/platform';
@@ -39,6 +47,7 @@ export class EventFeedService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
+    private readonly vault: PiiVault,
   ) {}
 
   parseCursor(cursor: string | undefined): LogCursor {
@@ -74,12 +83,15 @@ export class EventFeedService {
       ],
     )) as FeedRow[];
     const data: PublicEvent[] = [];
-    for (const r of rows) {
-      const up = this.store.upcasters.upcast(r.event_type, r.schema_version, r.data);
+    // Contact details are sealed in the events: opened here, then masked by the mapper.
+    const opened = await this.vault.reveal(
+      rows.map((r) => this.store.upcasters.upcast(r.event_type, r.schema_version, r.data).data),
+    );
+    for (const [i, r] of rows.entries()) {
       const event = toPublicEvent({
         eventId: r.event_id,
         type: r.event_type,
-        data: up.data,
+        data: opened[i],
         recordedAt: r.created_at,
         ticket: { id: r.stream_id, number: r.number, channel: r.channel, externalRef: r.external_ref },
       });

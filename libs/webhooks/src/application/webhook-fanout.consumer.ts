@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventConsumer, StoredEvent, Tx } from '@kefu/platform';
+import { EventConsumer, PiiVault, StoredEvent, Tx } from '@kefu/platform';
 import { TICKET_STREAM_TYPE, TicketOpenedData } from '@kefu/tickets';
 import { deliveryIdOf } from '../domain/delivery-id';
 import { TicketRef, publicTypeOf, toPublicEvent } from '../domain/event-mapper';
@@ -30,7 +30,10 @@ export class WebhookFanout implements EventConsumer {
   readonly batchSize = 200;
   private readonly logger = new Logger(WebhookFanout.name);
 
-  constructor(private readonly queue: WebhookQueue) {}
+  constructor(
+    private readonly queue: WebhookQueue,
+    private readonly vault: PiiVault,
+  ) {}
 
   async handle(events: StoredEvent[], tx: Tx): Promise<void> {
     const candidates = events.filter((e) => e.streamType === TICKET_STREAM_TYPE && publicTypeOf(e.type));
@@ -55,7 +58,12 @@ export class WebhookFanout implements EventConsumer {
       body: string;
       status: string;
     }> = [];
-    for (const e of candidates) {
+    // Contact details are sealed in the events: opened here, then masked by the mapper.
+    const opened = await this.vault.reveal(
+      candidates.map((e) => e.data),
+      tx,
+    );
+    for (const [i, e] of candidates.entries()) {
       const owner = owners.get(e.streamId);
       if (!owner) continue;
       // Like Stripe: an endpoint gets the events that happened after it was registered, even when
@@ -67,7 +75,7 @@ export class WebhookFanout implements EventConsumer {
       const event = toPublicEvent({
         eventId: e.eventId,
         type: e.type,
-        data: e.data,
+        data: opened[i],
         recordedAt: e.createdAt,
         ticket: owner.ticket,
       });
