@@ -1,5 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { AppConfig, ConsumersHostModule, ConsumersModule, QueueModule, platformCore } from '@kefu/platform';
+import { AccountRecoveryWorkerModule } from '@kefu/account-recovery';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
@@ -10,6 +11,7 @@ import { WebhooksWorkerModule } from '@kefu/webhooks';
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
+  AccountRecoveryWorkerModule,
 ];
 
 @Module({})

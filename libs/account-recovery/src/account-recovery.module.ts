@@ -25,3 +25,10 @@ export class AccountRecoveryCoreModule implements OnModuleInit {
     this.sources.register(RECOVERY_PUBLIC_EVENTS);
   }
 }
+
+/**
+ * The worker side: no jobs of its own (a lock-out ends lazily at the next submission), but the
+ * worker's webhook fan-out maps recovery events through the public event source registered above.
+ */
+@Module({ imports: [AccountRecoveryCoreModule] })
+export class AccountRecoveryWorkerModule {}
