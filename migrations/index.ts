@@ -2,6 +2,7 @@ import { EventStore1763769600000 } from './1763769600000-event-store';
 import { Platform1763769600001 } from './1763769600001-platform';
 import { Tickets1763769600002 } from './1763769600002-tickets';
 import { Webhooks1763769600004 } from './1763769600004-webhooks';
+import { Escalation1763769600006 } from './1763769600006-escalation';
 import { AccountRecoveryPii1763769600008 } from './1763769600008-account-recovery-pii';
 import { PublicEvents1763769600010 } from './1763769600010-public-events';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   Platform1763769600001,
   Tickets1763769600002,
   Webhooks1763769600004,
+  Escalation1763769600006,
   AccountRecoveryPii1763769600008,
   PublicEvents1763769600010,
 ];

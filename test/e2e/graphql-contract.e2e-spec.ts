@@ -71,10 +71,6 @@ const PENDING_TYPES = [
   'HelpArticleConnection',
   'UpsertHelpArticleInput',
   'SupportChannel',
-  // queue statistics
-  'QueueStats',
-  // only the pending types above use Float (warningRatio, averageScore, csat, medianFirstResponseSeconds)
-  'Float',
 ];
 
 /** Root fields and Ticket links of those modules. */
@@ -89,7 +85,6 @@ const PENDING_FIELDS = [
   'Query.surveySettings',
   'Query.helpArticles',
   'Query.supportChannels',
-  'Query.queueStats',
   'Query.satisfaction',
   'Mutation.openDispute',
   'Mutation.submitDisputeEvidence',
@@ -105,7 +100,6 @@ const PENDING_FIELDS = [
   'Mutation.upsertBusinessCalendar',
   'Mutation.updateSurveySettings',
   'Mutation.upsertHelpArticle',
-  'Subscription.queueUpdated',
   'Ticket.dispute',
   'Ticket.refunds',
   'Ticket.survey',

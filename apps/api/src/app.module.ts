@@ -10,6 +10,7 @@ import {
 } from '@kefu/platform';
 import { AccountRecoveryApiModule } from '@kefu/account-recovery';
 import { AgentsApiModule } from '@kefu/agents';
+import { EscalationApiModule } from '@kefu/escalation';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
@@ -21,6 +22,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  EscalationApiModule,
   PiiApiModule,
   AccountRecoveryApiModule,
 ];

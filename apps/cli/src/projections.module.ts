@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, platformCore } from '@kefu/platform';
 import { AgentsModule } from '@kefu/agents';
+import { EscalationCoreModule } from '@kefu/escalation';
 import { TicketsCoreModule } from '@kefu/tickets';
 import { AccountRecoveryCoreModule } from '@kefu/account-recovery';
 
@@ -8,7 +9,12 @@ import { AccountRecoveryCoreModule } from '@kefu/account-recovery';
  * Every module that owns read models, wired as in the apps, so the CLI rebuilds exactly the
  * projections (and reads through exactly the upcasters) the running system has.
  */
-export const PROJECTION_MODULES = [TicketsCoreModule, AgentsModule, AccountRecoveryCoreModule];
+export const PROJECTION_MODULES = [
+  TicketsCoreModule,
+  AgentsModule,
+  EscalationCoreModule,
+  AccountRecoveryCoreModule,
+];
 
 @Module({})
 export class ProjectionsCliModule {

@@ -1,5 +1,13 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { AppConfig, ConsumersHostModule, ConsumersModule, QueueModule, platformCore } from '@kefu/platform';
+import {
+  AppConfig,
+  ConsumersHostModule,
+  ConsumersModule,
+  MaintenanceModule,
+  QueueModule,
+  platformCore,
+} from '@kefu/platform';
+import { EscalationWorkerModule } from '@kefu/escalation';
 import { AccountRecoveryWorkerModule } from '@kefu/account-recovery';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
@@ -11,6 +19,7 @@ import { WebhooksWorkerModule } from '@kefu/webhooks';
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
+  EscalationWorkerModule,
   AccountRecoveryWorkerModule,
 ];
 
@@ -26,6 +35,7 @@ export class WorkerModule {
         ...platformCore(config),
         QueueModule.forRoot(),
         ConsumersModule,
+        MaintenanceModule,
         ...WORKER_FEATURES,
         ...extraImports,
         // Last, so every feature has registered its consumers and job routes before the host starts.

@@ -1,5 +1,5 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { AppConfig, ConsumerRegistry, PiiVault } from '@kefu/platform';
+import { AppConfig, ConsumerRegistry, PiiVault, PublicEventSources } from '@kefu/platform';
 import { EventFeedService } from './application/event-feed.service';
 import { PendingDeliveriesReconciler } from './application/pending-deliveries.reconciler';
 import { WEBHOOK_CLOCK, WebhookDeliveryRunner } from './application/webhook-delivery.runner';
@@ -63,10 +63,11 @@ export class WebhooksWorkerModule implements OnModuleInit {
   constructor(
     private readonly registry: ConsumerRegistry,
     private readonly queue: WebhookQueue,
+    private readonly sources: PublicEventSources,
     private readonly vault: PiiVault,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(new WebhookFanout(this.queue, this.vault));
+    this.registry.register(new WebhookFanout(this.queue, this.sources, this.vault));
   }
 }

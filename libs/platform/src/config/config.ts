@@ -24,6 +24,14 @@ const schema = z
     GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(2000),
     GRAPHQL_PLAYGROUND: bool.optional(),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
+    // The worker deletes expired idempotency keys and old job-inbox rows this often (0 = never).
+    PURGE_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86400)
+      .default(3600),
+    INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     CONSUMER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(500),
     DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     // How often the worker re-derives lost jobs from Postgres (0 = only at start-up).
@@ -61,6 +69,19 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    // Escalation: the ladder as a JSON array of rules (libs/escalation parses and checks it at
+    // start-up; absent = the default ladder), and how many reopenings a ticket takes before it escalates.
+    ESCALATION_LADDER: z
+      .string()
+      .refine((v) => {
+        try {
+          return Array.isArray(JSON.parse(v));
+        } catch {
+          return false;
+        }
+      }, 'must be a JSON array of rules')
+      .optional(),
+    ESCALATION_REOPEN_THRESHOLD: z.coerce.number().int().min(1).max(100).default(2),
     // Account recovery (DOMAIN.md): 3 failed identity verifications lock a case for 24 hours.
     RECOVERY_MAX_FAILED_VERIFICATIONS: z.coerce.number().int().min(1).max(100).default(3),
     RECOVERY_LOCKOUT_SECONDS: z.coerce
@@ -124,6 +145,8 @@ export class AppConfig {
   readonly graphqlMaxComplexity!: number;
   readonly graphqlPlayground!: boolean;
   readonly idempotencyTtlHours!: number;
+  readonly purgeIntervalSeconds!: number;
+  readonly inboxRetentionDays!: number;
   readonly consumerPollMs!: number;
   readonly dbPoolSize!: number;
   readonly ticketAutoCloseSeconds!: number;
@@ -137,6 +160,8 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly escalationLadder!: string | undefined;
+  readonly escalationReopenThreshold!: number;
   readonly recoveryMaxFailedVerifications!: number;
   readonly recoveryLockoutSeconds!: number;
 
@@ -176,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphqlMaxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
     graphqlPlayground: e.GRAPHQL_PLAYGROUND ?? e.NODE_ENV !== 'production',
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    purgeIntervalSeconds: e.PURGE_INTERVAL_SECONDS,
+    inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     consumerPollMs: e.CONSUMER_POLL_MS,
     dbPoolSize: e.DB_POOL_SIZE,
     ticketAutoCloseSeconds: e.TICKET_AUTO_CLOSE_SECONDS,
@@ -189,6 +216,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    escalationLadder: e.ESCALATION_LADDER,
+    escalationReopenThreshold: e.ESCALATION_REOPEN_THRESHOLD,
     recoveryMaxFailedVerifications: e.RECOVERY_MAX_FAILED_VERIFICATIONS,
     recoveryLockoutSeconds: e.RECOVERY_LOCKOUT_SECONDS,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);

@@ -15,6 +15,8 @@ export enum JobName {
   SlaWarning = 'sla-warning',
   SlaDeadline = 'sla-deadline',
   EscalateTicket = 'escalate-ticket',
+  RouteEscalation = 'route-escalation',
+  DrainEscalationQueue = 'drain-escalation-queue',
   AutoCloseTicket = 'auto-close-ticket',
   SendSurvey = 'send-survey',
   SurveyReminder = 'survey-reminder',
