@@ -3,6 +3,7 @@ import { Platform1763769600001 } from './1763769600001-platform';
 import { Tickets1763769600002 } from './1763769600002-tickets';
 import { Webhooks1763769600004 } from './1763769600004-webhooks';
 import { Escalation1763769600006 } from './1763769600006-escalation';
+import { DisputesRefunds1763769600007 } from './1763769600007-disputes-refunds';
 import { AccountRecoveryPii1763769600008 } from './1763769600008-account-recovery-pii';
 import { PublicEvents1763769600010 } from './1763769600010-public-events';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   Tickets1763769600002,
   Webhooks1763769600004,
   Escalation1763769600006,
+  DisputesRefunds1763769600007,
   AccountRecoveryPii1763769600008,
   PublicEvents1763769600010,
 ];

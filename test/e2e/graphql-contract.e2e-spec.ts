@@ -21,29 +21,6 @@ const CONTRACT_PATH = join(__dirname, '../../../shared/design/schema.graphql');
 
 /** Whole types of modules not built yet (disputes, refunds, recovery, surveys, feedback, SLA, help centre, stats). */
 const PENDING_TYPES = [
-  // disputes
-  'Dispute',
-  'DisputeEdge',
-  'DisputeConnection',
-  'DisputeFilter',
-  'DisputeStatus',
-  'DisputeOutcome',
-  'DisputeParty',
-  'Evidence',
-  'OpenDisputeInput',
-  'SubmitDisputeEvidenceInput',
-  'DecideDisputeInput',
-  'WithdrawDisputeInput',
-  // refunds
-  'Refund',
-  'RefundEdge',
-  'RefundConnection',
-  'RefundFilter',
-  'RefundStatus',
-  'RequestRefundInput',
-  'ApproveRefundInput',
-  'RejectRefundInput',
-  'CancelRefundInput',
   // surveys and feedback
   'Survey',
   'SurveyStatus',
@@ -75,10 +52,6 @@ const PENDING_TYPES = [
 
 /** Root fields and Ticket links of those modules. */
 const PENDING_FIELDS = [
-  'Query.dispute',
-  'Query.disputes',
-  'Query.refund',
-  'Query.refunds',
   'Query.feedback',
   'Query.slaPolicies',
   'Query.businessCalendars',
@@ -86,22 +59,12 @@ const PENDING_FIELDS = [
   'Query.helpArticles',
   'Query.supportChannels',
   'Query.satisfaction',
-  'Mutation.openDispute',
-  'Mutation.submitDisputeEvidence',
-  'Mutation.decideDispute',
-  'Mutation.withdrawDispute',
-  'Mutation.requestRefund',
-  'Mutation.approveRefund',
-  'Mutation.rejectRefund',
-  'Mutation.cancelRefund',
   'Mutation.respondToSurvey',
   'Mutation.submitFeedback',
   'Mutation.upsertSlaPolicy',
   'Mutation.upsertBusinessCalendar',
   'Mutation.updateSurveySettings',
   'Mutation.upsertHelpArticle',
-  'Ticket.dispute',
-  'Ticket.refunds',
   'Ticket.survey',
 ];
 

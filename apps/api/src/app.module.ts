@@ -10,6 +10,8 @@ import {
 } from '@kefu/platform';
 import { AccountRecoveryApiModule } from '@kefu/account-recovery';
 import { AgentsApiModule } from '@kefu/agents';
+import { DisputesApiModule } from '@kefu/disputes';
+import { RefundsApiModule } from '@kefu/refunds';
 import { EscalationApiModule } from '@kefu/escalation';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
@@ -22,6 +24,8 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  RefundsApiModule,
+  DisputesApiModule,
   EscalationApiModule,
   PiiApiModule,
   AccountRecoveryApiModule,

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, platformCore } from '@kefu/platform';
 import { AgentsModule } from '@kefu/agents';
+import { DisputesCoreModule } from '@kefu/disputes';
+import { RefundsCoreModule } from '@kefu/refunds';
 import { EscalationCoreModule } from '@kefu/escalation';
 import { TicketsCoreModule } from '@kefu/tickets';
 import { AccountRecoveryCoreModule } from '@kefu/account-recovery';
@@ -13,6 +15,8 @@ export const PROJECTION_MODULES = [
   TicketsCoreModule,
   AgentsModule,
   EscalationCoreModule,
+  RefundsCoreModule,
+  DisputesCoreModule,
   AccountRecoveryCoreModule,
 ];
 

@@ -8,6 +8,8 @@ import {
   platformCore,
 } from '@kefu/platform';
 import { EscalationWorkerModule } from '@kefu/escalation';
+import { DisputesWorkerModule } from '@kefu/disputes';
+import { RefundsWorkerModule } from '@kefu/refunds';
 import { AccountRecoveryWorkerModule } from '@kefu/account-recovery';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
@@ -20,6 +22,8 @@ export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
   EscalationWorkerModule,
+  RefundsWorkerModule,
+  DisputesWorkerModule,
   AccountRecoveryWorkerModule,
 ];
 

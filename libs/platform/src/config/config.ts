@@ -69,6 +69,27 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    DISPUTE_MERCHANT_RESPONSE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .default(7 * 24 * 3600),
+    DISPUTE_CUSTOMER_EVIDENCE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .default(14 * 24 * 3600),
+    DISPUTE_ESCALATION_AMOUNT: z.coerce.number().int().min(0).default(1_000_000),
+    REFUND_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    REFUND_SENIOR_APPROVAL_AMOUNT: z.coerce.number().int().min(0).default(500_000),
+    REFUND_PROCESSING_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .default(5 * 24 * 3600),
     // Escalation: the ladder as a JSON array of rules (libs/escalation parses and checks it at
     // start-up; absent = the default ladder), and how many reopenings a ticket takes before it escalates.
     ESCALATION_LADDER: z
@@ -160,6 +181,12 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly disputeMerchantResponseSeconds!: number;
+  readonly disputeCustomerEvidenceSeconds!: number;
+  readonly disputeEscalationAmount!: number;
+  readonly refundWindowDays!: number;
+  readonly refundSeniorApprovalAmount!: number;
+  readonly refundProcessingSeconds!: number;
   readonly escalationLadder!: string | undefined;
   readonly escalationReopenThreshold!: number;
   readonly recoveryMaxFailedVerifications!: number;
@@ -216,6 +243,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    disputeMerchantResponseSeconds: e.DISPUTE_MERCHANT_RESPONSE_SECONDS,
+    disputeCustomerEvidenceSeconds: e.DISPUTE_CUSTOMER_EVIDENCE_SECONDS,
+    disputeEscalationAmount: e.DISPUTE_ESCALATION_AMOUNT,
+    refundWindowDays: e.REFUND_WINDOW_DAYS,
+    refundSeniorApprovalAmount: e.REFUND_SENIOR_APPROVAL_AMOUNT,
+    refundProcessingSeconds: e.REFUND_PROCESSING_SECONDS,
     escalationLadder: e.ESCALATION_LADDER,
     escalationReopenThreshold: e.ESCALATION_REOPEN_THRESHOLD,
     recoveryMaxFailedVerifications: e.RECOVERY_MAX_FAILED_VERIFICATIONS,
