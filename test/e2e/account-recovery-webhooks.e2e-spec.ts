@@ -105,12 +105,9 @@ describe('account recovery webhooks (e2e: API + worker + receivers)', () => {
 
     // A customer reporting through the app (no partner behind the ticket): the wallet core still freezes.
     const customer = api.bearer({ sub: 'u-9', role: 'customer', customerId: 'acc-w2' });
-    const own = await request(api.server)
-      .post('/graphql')
-      .set('Authorization', customer)
-      .send({
-        query: `mutation { openRecoveryCase(input: {kind: STOLEN, description: "hacked"}) { id accountFrozen } }`,
-      });
+    const own = await request(api.server).post('/graphql').set('Authorization', customer).send({
+      query: `mutation { openRecoveryCase(input: {kind: STOLEN, description: "hacked"}) { id accountFrozen } }`,
+    });
     expect(own.body.data.openRecoveryCase.accountFrozen).toBe(true);
     await walletCore.waitFor((r) => r.ofType('recovery.account_frozen').length === 2, 30_000);
     expect(walletCore.ofType('recovery.account_frozen')[1].json.data).toMatchObject({
