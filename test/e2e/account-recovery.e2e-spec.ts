@@ -128,6 +128,49 @@ describe('account recovery (e2e: REST + GraphQL, real Postgres)', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('links an existing ticket instead of opening one, raising it to the kind’s priority; one case in progress per ticket', async () => {
+    const ticket = await post('/v1/tickets', {
+      subject: 'Cannot log in',
+      description: 'Someone changed my password',
+      category: 'technical',
+      customer: { id: 'acc-link' },
+    });
+    expect(ticket.status).toBe(201);
+    expect(ticket.body.priority).toBe('normal');
+    const otherCustomer = await post('/v1/account-recovery', {
+      kind: 'locked',
+      ticketId: ticket.body.id,
+      customer: { id: 'acc-someone-else' },
+      description: 'x',
+    });
+    expect(otherCustomer.status).toBe(400);
+    const linked = await post('/v1/account-recovery', {
+      kind: 'stolen',
+      ticketId: ticket.body.id,
+      description: 'It was a takeover',
+    });
+    expect(linked.status).toBe(201);
+    expect(linked.body).toMatchObject({
+      ticketId: ticket.body.id,
+      accountFrozen: true,
+      customer: { id: 'acc-link' },
+    });
+    const after = await request(t.server).get(`/v1/tickets/${ticket.body.id}`).set('X-Api-Key', partnerKey);
+    expect(after.body.priority).toBe('urgent');
+    const again = await post('/v1/account-recovery', {
+      kind: 'locked',
+      ticketId: ticket.body.id,
+      description: 'x',
+    });
+    expect(again.status).toBe(409);
+    const notYours = await post(
+      '/v1/account-recovery',
+      { kind: 'locked', ticketId: ticket.body.id, description: 'x' },
+      otherPartnerKey,
+    );
+    expect(notYours.status).toBe(404);
+  });
+
   it('a refused request writes nothing: no case, no ticket, no freeze', async () => {
     const before = await eventCount();
     const bad = await openStolen('acc-2', { language: 'not a language!' });

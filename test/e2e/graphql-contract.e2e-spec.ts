@@ -82,6 +82,7 @@ const ADDITIONS: Array<{ type: string; input: string; field: string }> = [
   { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'ReviewIdentityVerificationInput', field: 'expectedVersion' },
   { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'RestoreAccountInput', field: 'expectedVersion' },
   { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'RejectRecoveryCaseInput', field: 'expectedVersion' },
+  { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'OpenRecoveryCaseInput', field: 'ticketId' },
 ];
 
 function isDeliberateAddition(c: DangerousChange): boolean {

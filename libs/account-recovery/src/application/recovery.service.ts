@@ -13,7 +13,14 @@ import {
   linkStreamToTicket,
   sealPaths,
 } from '@kefu/platform';
-import { TicketQueries, TicketsService, actorFromPrincipal } from '@kefu/tickets';
+import {
+  PRIORITIES,
+  TicketQueries,
+  TicketView,
+  TicketsService,
+  actorFromPrincipal,
+  canSeeTicket,
+} from '@kefu/tickets';
 import {
   OpenRecoveryCaseData,
   RecoveryCommand,
@@ -38,6 +45,8 @@ export interface OpenRecoveryCaseInput {
   customer?: { id: string; name?: string; email?: string; phone?: string };
   description: string;
   language?: string;
+  /** Link an existing ticket of the customer instead of opening one. */
+  ticketId?: string;
 }
 
 export interface RecoveryCommandOptions {
@@ -86,7 +95,14 @@ export class RecoveryService {
       { idempotency: opts.idempotency, successStatus: 201, retries: 0 },
       async (tx): Promise<RecoveryCaseView> => {
         const actor = actorFromPrincipal(principal) as Actor;
-        const customer = input.customer ?? (actor.customerId ? { id: actor.customerId } : undefined);
+        const linked = input.ticketId ? await this.linkable(tx, principal, input.ticketId) : undefined;
+        if (linked && input.customer && input.customer.id !== linked.customer.id)
+          throw DomainError.validation([
+            { field: 'customer.id', message: `must be the ticket's customer (${linked.customer.id})` },
+          ]);
+        const customer =
+          input.customer ??
+          (linked ? { id: linked.customer.id } : actor.customerId ? { id: actor.customerId } : undefined);
         const channel = principal.kind === 'partner' ? principal.channel : 'web';
         const caseId = randomUUID();
         const data: OpenRecoveryCaseData = {
@@ -102,17 +118,19 @@ export class RecoveryService {
         // Validate (and check who may open) before the ticket exists: a bad request writes nothing.
         this.decide({ type: 'OpenRecoveryCase', actor, now, data }, this.base.initialState());
         const t = TICKET_FOR_KIND[input.kind];
-        const ticket = await this.tickets.openIn(tx, principal, {
-          subject: t.subject,
-          description: input.description,
-          category: t.category,
-          priority: t.priority,
-          language: input.language,
-          // Only the account id: contact details stay in the (sealed) recovery case.
-          customer: { id: data.customer.id.trim() },
-          tags: ['account-recovery'],
-          ...(principal.kind === 'partner' ? {} : { channel }),
-        });
+        const ticket = linked
+          ? await this.raisePriority(tx, linked, t.priority)
+          : await this.tickets.openIn(tx, principal, {
+              subject: t.subject,
+              description: input.description,
+              category: t.category,
+              priority: t.priority,
+              language: input.language,
+              // Only the account id: contact details stay in the (sealed) recovery case.
+              customer: { id: data.customer.id.trim() },
+              tags: ['account-recovery'],
+              ...(principal.kind === 'partner' ? {} : { channel }),
+            });
         await linkStreamToTicket(tx, caseId, ticket.id);
         return this.handleIn(tx, actor, caseId, data.customer.id.trim(), {
           command: {
@@ -125,6 +143,32 @@ export class RecoveryService {
         });
       },
     );
+  }
+
+  /** A ticket the caller may see, not closed, and without a recovery case in progress. */
+  private async linkable(tx: Tx, principal: Principal, ticketId: string): Promise<TicketView> {
+    const t = await this.ticketQueries.byIdIn(tx, ticketId);
+    const actor = actorFromPrincipal(principal);
+    if (!t || !canSeeTicket(actor, { customerId: t.customer.id, openedBy: t.openedBy }))
+      throw DomainError.notFound('Ticket', ticketId);
+    if (t.status === 'closed') throw DomainError.invalidTransition(`Ticket ${ticketId} is closed.`);
+    const busy = await tx.one(
+      `SELECT id FROM recovery_case_view WHERE ticket_id = $1 AND status NOT IN ('closed', 'rejected') LIMIT 1`,
+      [ticketId],
+    );
+    if (busy)
+      throw DomainError.invalidTransition(`Ticket ${ticketId} already has a recovery case in progress.`);
+    return t;
+  }
+
+  /** A linked ticket gets at least the kind's priority (a stolen account is urgent). */
+  private async raisePriority(tx: Tx, t: TicketView, priority: string): Promise<TicketView> {
+    const rank = (p: string) => PRIORITIES.indexOf(p as (typeof PRIORITIES)[number]);
+    if (rank(t.priority) >= rank(priority)) return t;
+    // As the system: partners and customers may link a ticket but do not set priorities themselves.
+    return this.tickets.executeIn(tx, 'system', t.id, 'SetTicketPriority', {
+      priority: priority as (typeof PRIORITIES)[number],
+    });
   }
 
   submitVerification(

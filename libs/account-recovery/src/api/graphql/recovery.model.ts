@@ -114,6 +114,14 @@ export class OpenRecoveryCaseInput {
   @Field() @IsString() @MaxLength(10_000) description!: string;
 
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(35) language?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "Link the customer's existing ticket instead of opening one.",
+  })
+  @IsOptional()
+  @IsUUID()
+  ticketId?: string | null;
 }
 
 @InputType('SubmitIdentityVerificationInput')

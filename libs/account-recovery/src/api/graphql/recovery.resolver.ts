@@ -135,6 +135,7 @@ export class RecoveryResolver {
       kind: input.kind,
       description: input.description,
       language: orUndefined(input.language),
+      ticketId: orUndefined(input.ticketId),
       customer: c
         ? {
             id: c.id,

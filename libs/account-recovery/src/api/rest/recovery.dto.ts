@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { RECOVERY_KINDS, RECOVERY_STATUSES, RecoveryKind, RecoveryStatus } from '../../domain/recovery.types';
 
 // Structural checks here; the decider checks meaning (formats, lengths) with the same field paths.
@@ -50,6 +50,14 @@ export class OpenRecoveryCaseDto {
   @IsString()
   @MaxLength(35)
   language?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Link the customer's existing ticket (yours) instead of opening one; its priority is raised to the kind's",
+  })
+  @IsOptional()
+  @IsUUID()
+  ticketId?: string;
 }
 
 export class SubmitVerificationDto {
