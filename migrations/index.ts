@@ -4,6 +4,7 @@ import { Tickets1763769600002 } from './1763769600002-tickets';
 import { Webhooks1763769600004 } from './1763769600004-webhooks';
 import { Escalation1763769600006 } from './1763769600006-escalation';
 import { DisputesRefunds1763769600007 } from './1763769600007-disputes-refunds';
+import { FeedbackHelpCentre1763769600009 } from './1763769600009-feedback-help-centre';
 import { AccountRecoveryPii1763769600008 } from './1763769600008-account-recovery-pii';
 import { PublicEvents1763769600010 } from './1763769600010-public-events';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   Webhooks1763769600004,
   Escalation1763769600006,
   DisputesRefunds1763769600007,
+  FeedbackHelpCentre1763769600009,
   AccountRecoveryPii1763769600008,
   PublicEvents1763769600010,
 ];

@@ -21,20 +21,6 @@ const CONTRACT_PATH = join(__dirname, '../../../shared/design/schema.graphql');
 
 /** Whole types of modules not built yet (disputes, refunds, recovery, surveys, feedback, SLA, help centre, stats). */
 const PENDING_TYPES = [
-  // surveys and feedback
-  'Survey',
-  'SurveyStatus',
-  'SurveySettings',
-  'RespondToSurveyInput',
-  'UpdateSurveySettingsInput',
-  'Feedback',
-  'FeedbackEdge',
-  'FeedbackConnection',
-  'FeedbackFilter',
-  'FeedbackKind',
-  'SubmitFeedbackInput',
-  'SatisfactionStat',
-  'SatisfactionGroup',
   // SLA configuration
   'SlaPolicy',
   'BusinessCalendar',
@@ -42,30 +28,14 @@ const PENDING_TYPES = [
   'WeeklyHoursInput',
   'UpsertSlaPolicyInput',
   'UpsertBusinessCalendarInput',
-  // help centre and channels
-  'HelpArticle',
-  'HelpArticleEdge',
-  'HelpArticleConnection',
-  'UpsertHelpArticleInput',
-  'SupportChannel',
 ];
 
 /** Root fields and Ticket links of those modules. */
 const PENDING_FIELDS = [
-  'Query.feedback',
   'Query.slaPolicies',
   'Query.businessCalendars',
-  'Query.surveySettings',
-  'Query.helpArticles',
-  'Query.supportChannels',
-  'Query.satisfaction',
-  'Mutation.respondToSurvey',
-  'Mutation.submitFeedback',
   'Mutation.upsertSlaPolicy',
   'Mutation.upsertBusinessCalendar',
-  'Mutation.updateSurveySettings',
-  'Mutation.upsertHelpArticle',
-  'Ticket.survey',
 ];
 
 const PENDING = new Set([...PENDING_TYPES, ...PENDING_FIELDS]);

@@ -13,6 +13,8 @@ import { AgentsApiModule } from '@kefu/agents';
 import { DisputesApiModule } from '@kefu/disputes';
 import { RefundsApiModule } from '@kefu/refunds';
 import { EscalationApiModule } from '@kefu/escalation';
+import { FeedbackApiModule } from '@kefu/feedback';
+import { HelpCentreApiModule } from '@kefu/help-centre';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
@@ -27,6 +29,8 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   RefundsApiModule,
   DisputesApiModule,
   EscalationApiModule,
+  FeedbackApiModule,
+  HelpCentreApiModule,
   PiiApiModule,
   AccountRecoveryApiModule,
 ];

@@ -4,6 +4,7 @@ import { AgentsModule } from '@kefu/agents';
 import { DisputesCoreModule } from '@kefu/disputes';
 import { RefundsCoreModule } from '@kefu/refunds';
 import { EscalationCoreModule } from '@kefu/escalation';
+import { FeedbackCoreModule } from '@kefu/feedback';
 import { TicketsCoreModule } from '@kefu/tickets';
 import { AccountRecoveryCoreModule } from '@kefu/account-recovery';
 
@@ -17,6 +18,7 @@ export const PROJECTION_MODULES = [
   EscalationCoreModule,
   RefundsCoreModule,
   DisputesCoreModule,
+  FeedbackCoreModule,
   AccountRecoveryCoreModule,
 ];
 

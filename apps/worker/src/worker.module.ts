@@ -10,6 +10,7 @@ import {
 import { EscalationWorkerModule } from '@kefu/escalation';
 import { DisputesWorkerModule } from '@kefu/disputes';
 import { RefundsWorkerModule } from '@kefu/refunds';
+import { FeedbackWorkerModule } from '@kefu/feedback';
 import { AccountRecoveryWorkerModule } from '@kefu/account-recovery';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
@@ -24,6 +25,7 @@ export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   EscalationWorkerModule,
   RefundsWorkerModule,
   DisputesWorkerModule,
+  FeedbackWorkerModule,
   AccountRecoveryWorkerModule,
 ];
 

@@ -3,6 +3,7 @@ import { helpCommand } from './help.command';
 import { migrateCommand, migrateDownCommand } from './migrate.command';
 import { piiCommand } from './pii.command';
 import { projectionsCommand } from './projections.command';
+import { seedCommand } from './seed.command';
 import { startAllCommand } from './start-all.command';
 import { tokenCommand } from './token.command';
 import { Command, CommandSpec } from './types';
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'start-all': startAllCommand,
   projections: projectionsCommand,
   'api-key': apiKeyCommand,
+  seed: seedCommand,
   pii: piiCommand,
 };
 

@@ -103,6 +103,13 @@ const schema = z
       }, 'must be a JSON array of rules')
       .optional(),
     ESCALATION_REOPEN_THRESHOLD: z.coerce.number().int().min(1).max(100).default(2),
+    // Surveys: the link partners show customers ({token} is replaced), and the public answer routes'
+    // limit per client address and minute.
+    SURVEY_LINK_TEMPLATE: z
+      .string()
+      .regex(/\{token\}/, 'must contain {token}')
+      .default('https://help.example.com/surveys/{token}'),
+    SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     // Account recovery (DOMAIN.md): 3 failed identity verifications lock a case for 24 hours.
     RECOVERY_MAX_FAILED_VERIFICATIONS: z.coerce.number().int().min(1).max(100).default(3),
     RECOVERY_LOCKOUT_SECONDS: z.coerce
@@ -189,6 +196,8 @@ export class AppConfig {
   readonly refundProcessingSeconds!: number;
   readonly escalationLadder!: string | undefined;
   readonly escalationReopenThreshold!: number;
+  readonly surveyLinkTemplate!: string;
+  readonly surveyRateLimitPerMinute!: number;
   readonly recoveryMaxFailedVerifications!: number;
   readonly recoveryLockoutSeconds!: number;
 
@@ -251,6 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refundProcessingSeconds: e.REFUND_PROCESSING_SECONDS,
     escalationLadder: e.ESCALATION_LADDER,
     escalationReopenThreshold: e.ESCALATION_REOPEN_THRESHOLD,
+    surveyLinkTemplate: e.SURVEY_LINK_TEMPLATE,
+    surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
     recoveryMaxFailedVerifications: e.RECOVERY_MAX_FAILED_VERIFICATIONS,
     recoveryLockoutSeconds: e.RECOVERY_LOCKOUT_SECONDS,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);

@@ -224,7 +224,7 @@ export class RefundsService {
           tags: ['refund-follow-up'],
         });
         await this.tickets.executeIn(tx, 'system', followUp.id, 'EscalateTicket', {
-          trigger: 'sla_breach',
+          trigger: 'refund_overdue',
           reason: `Refund ${refund.id} was not received by its promised date ${refund.expectedBy}.`,
         });
         await this.handleIn(tx, refundId, {
