@@ -6,6 +6,7 @@ import { Sla1763769600005 } from './1763769600005-sla';
 import { Escalation1763769600006 } from './1763769600006-escalation';
 import { DisputesRefunds1763769600007 } from './1763769600007-disputes-refunds';
 import { FeedbackHelpCentre1763769600009 } from './1763769600009-feedback-help-centre';
+import { AccountRecoveryPii1763769600008 } from './1763769600008-account-recovery-pii';
 import { PublicEvents1763769600010 } from './1763769600010-public-events';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   Escalation1763769600006,
   DisputesRefunds1763769600007,
   FeedbackHelpCentre1763769600009,
+  AccountRecoveryPii1763769600008,
   PublicEvents1763769600010,
 ];

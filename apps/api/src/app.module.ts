@@ -5,8 +5,10 @@ import {
   HealthModule,
   KefuGraphqlModule,
   MetricsModule,
+  PiiApiModule,
   platformCore,
 } from '@kefu/platform';
+import { AccountRecoveryApiModule } from '@kefu/account-recovery';
 import { AgentsApiModule } from '@kefu/agents';
 import { DisputesApiModule } from '@kefu/disputes';
 import { RefundsApiModule } from '@kefu/refunds';
@@ -31,6 +33,8 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   EscalationApiModule,
   FeedbackApiModule,
   HelpCentreApiModule,
+  PiiApiModule,
+  AccountRecoveryApiModule,
 ];
 
 @Module({})

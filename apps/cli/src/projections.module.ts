@@ -7,6 +7,7 @@ import { RefundsCoreModule } from '@kefu/refunds';
 import { EscalationCoreModule } from '@kefu/escalation';
 import { FeedbackCoreModule } from '@kefu/feedback';
 import { TicketsCoreModule } from '@kefu/tickets';
+import { AccountRecoveryCoreModule } from '@kefu/account-recovery';
 
 /**
  * Every module that owns read models, wired as in the apps, so the CLI rebuilds exactly the
@@ -20,6 +21,7 @@ export const PROJECTION_MODULES = [
   DisputesCoreModule,
   SlaCoreModule,
   FeedbackCoreModule,
+  AccountRecoveryCoreModule,
 ];
 
 @Module({})

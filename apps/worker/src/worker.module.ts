@@ -11,6 +11,7 @@ import { EscalationWorkerModule } from '@kefu/escalation';
 import { DisputesWorkerModule } from '@kefu/disputes';
 import { RefundsWorkerModule } from '@kefu/refunds';
 import { FeedbackWorkerModule } from '@kefu/feedback';
+import { AccountRecoveryWorkerModule } from '@kefu/account-recovery';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { SlaWorkerModule } from '@kefu/sla';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
@@ -27,6 +28,7 @@ export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   RefundsWorkerModule,
   DisputesWorkerModule,
   FeedbackWorkerModule,
+  AccountRecoveryWorkerModule,
 ];
 
 @Module({})

@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { LoggingModule } from './logging/logging.module';
 import { PublicEventsModule } from './public-events/public-events';
+import { PiiModule } from './pii/pii-vault';
 import { RedisModule } from './redis/redis.module';
 
 /**
@@ -13,7 +14,11 @@ import { RedisModule } from './redis/redis.module';
  */
 export function platformCore(config: AppConfig): NonNullable<ModuleMetadata['imports']> {
   const modules: Array<
-    DynamicModule | typeof RedisModule | typeof EventStoreModule | typeof PublicEventsModule
+    | DynamicModule
+    | typeof RedisModule
+    | typeof EventStoreModule
+    | typeof PublicEventsModule
+    | typeof PiiModule
   > = [
     ConfigModule.forRoot(config),
     LoggingModule.forRoot(),
@@ -21,6 +26,7 @@ export function platformCore(config: AppConfig): NonNullable<ModuleMetadata['imp
     RedisModule,
     EventStoreModule,
     PublicEventsModule,
+    PiiModule,
   ];
   return modules;
 }

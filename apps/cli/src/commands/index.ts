@@ -1,6 +1,7 @@
 import { apiKeyCommand } from './api-key.command';
 import { helpCommand } from './help.command';
 import { migrateCommand, migrateDownCommand } from './migrate.command';
+import { piiCommand } from './pii.command';
 import { projectionsCommand } from './projections.command';
 import { seedCommand } from './seed.command';
 import { startAllCommand } from './start-all.command';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   projections: projectionsCommand,
   'api-key': apiKeyCommand,
   seed: seedCommand,
+  pii: piiCommand,
 };
 
 /** name → (args) => exit code. */

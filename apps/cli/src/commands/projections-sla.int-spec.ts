@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { CommandRunner, EventStore, Principal } from '@kefu/platform';
+import { CommandRunner, EventStore, PiiVault, Principal } from '@kefu/platform';
 import { SlaConfigProjection, SlaConfigQueries, SlaConfigService } from '@kefu/sla';
 import { TicketQueries, TicketSlaRules, TicketViewProjection, TicketsService } from '@kefu/tickets';
-import { createTestDatabase, openDataSource, TestDatabase } from '@kefu/test-fixtures';
+import { createTestDatabase, openDataSource, TestDatabase, testConfig } from '@kefu/test-fixtures';
 import { projectionsCommand } from './projections.command';
 
 describe('cli projections rebuild with SLA clocks and configuration (real Postgres)', () => {
@@ -27,10 +27,12 @@ describe('cli projections rebuild with SLA clocks and configuration (real Postgr
     const slaQueries = new SlaConfigQueries(ds);
     const slaRules = new TicketSlaRules();
     slaRules.use((tx) => slaQueries.rulesIn(tx));
+    const vault = new PiiVault(testConfig(db), ds, store);
     const tickets = new TicketsService(
       runner,
       new TicketViewProjection(),
-      new TicketQueries(ds, store),
+      new TicketQueries(ds, store, vault),
+      vault,
       slaRules,
     );
     const config = new SlaConfigService(runner, new SlaConfigProjection(), slaQueries);

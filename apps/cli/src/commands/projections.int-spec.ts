@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { CommandRunner, EventStore, Principal } from '@kefu/platform';
+import { CommandRunner, EventStore, PiiVault, Principal } from '@kefu/platform';
 import { TicketQueries, TicketViewProjection, TicketsService } from '@kefu/tickets';
-import { createTestDatabase, openDataSource, TestDatabase } from '@kefu/test-fixtures';
+import { createTestDatabase, openDataSource, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import { projectionsCommand } from './projections.command';
 
 describe('cli projections rebuild (real Postgres)', () => {
@@ -22,10 +22,12 @@ describe('cli projections rebuild (real Postgres)', () => {
 
   it('drops and replays the read models and ends identical', async () => {
     const store = new EventStore();
+    const vault = new PiiVault(testConfig(db), ds, store);
     const tickets = new TicketsService(
       new CommandRunner(ds, store),
       new TicketViewProjection(),
-      new TicketQueries(ds, store),
+      new TicketQueries(ds, store, vault),
+      vault,
     );
     const partner: Principal = {
       kind: 'partner',

@@ -6,6 +6,7 @@ import {
   EventStore,
   Principal,
   rebuildProjections,
+  PiiVault,
 } from '@kefu/platform';
 import { RefundQueries, RefundViewProjection, RefundsService } from '@kefu/refunds';
 import { TicketQueries, TicketViewProjection, TicketsService } from '@kefu/tickets';
@@ -70,8 +71,9 @@ describe('DisputesService (real Postgres)', () => {
       DISPUTE_ESCALATION_AMOUNT: '50000',
     });
     const commands = new CommandRunner(ds, store);
-    const ticketQueries = new TicketQueries(ds, store);
-    const tickets = new TicketsService(commands, new TicketViewProjection(), ticketQueries);
+    const vault = new PiiVault(testConfig(db), ds, store);
+    const ticketQueries = new TicketQueries(ds, store, vault);
+    const tickets = new TicketsService(commands, new TicketViewProjection(), ticketQueries, vault);
     refundQueries = new RefundQueries(ds);
     const refunds = new RefundsService(
       commands,

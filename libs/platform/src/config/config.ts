@@ -111,6 +111,14 @@ const schema = z
       .regex(/\{token\}/, 'must contain {token}')
       .default('https://help.example.com/surveys/{token}'),
     SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    // Account recovery (DOMAIN.md): 3 failed identity verifications lock a case for 24 hours.
+    RECOVERY_MAX_FAILED_VERIFICATIONS: z.coerce.number().int().min(1).max(100).default(3),
+    RECOVERY_LOCKOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 3600)
+      .default(24 * 3600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -192,6 +200,8 @@ export class AppConfig {
   readonly escalationReopenThreshold!: number;
   readonly surveyLinkTemplate!: string;
   readonly surveyRateLimitPerMinute!: number;
+  readonly recoveryMaxFailedVerifications!: number;
+  readonly recoveryLockoutSeconds!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -255,6 +265,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     escalationReopenThreshold: e.ESCALATION_REOPEN_THRESHOLD,
     surveyLinkTemplate: e.SURVEY_LINK_TEMPLATE,
     surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
+    recoveryMaxFailedVerifications: e.RECOVERY_MAX_FAILED_VERIFICATIONS,
+    recoveryLockoutSeconds: e.RECOVERY_LOCKOUT_SECONDS,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
 }
 

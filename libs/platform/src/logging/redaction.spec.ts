@@ -46,7 +46,7 @@ describe('log redaction', () => {
       },
       password: REDACT_CENSOR,
       customer: { email: REDACT_CENSOR, phone: REDACT_CENSOR, name: 'Ann' },
-      verification: { identity: { documentNumber: REDACT_CENSOR, fullName: 'Ann' } },
+      verification: { identity: { documentNumber: REDACT_CENSOR, fullName: REDACT_CENSOR } },
       webhook: { endpoint: { config: { secret: REDACT_CENSOR, url: 'https://x' } } },
       items: [{ token: REDACT_CENSOR }],
     });

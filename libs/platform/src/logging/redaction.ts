@@ -10,6 +10,7 @@ export const SENSITIVE_FIELDS = [
   'refreshToken',
   'apiKey',
   'documentNumber',
+  'fullName',
   'email',
   'phone',
 ] as const;

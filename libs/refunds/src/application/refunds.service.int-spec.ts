@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CommandRunner, DomainError, EventStore, Principal } from '@kefu/platform';
+import { CommandRunner, DomainError, EventStore, Principal, PiiVault } from '@kefu/platform';
 import { TicketQueries, TicketViewProjection, TicketsService } from '@kefu/tickets';
 import { createTestDatabase, openDataSource, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import { RefundViewProjection } from '../projections/refund-view.projection';
@@ -64,8 +64,9 @@ describe('RefundsService (real Postgres)', () => {
     db = await createTestDatabase();
     ds = await openDataSource(db);
     const commands = new CommandRunner(ds, store);
-    const ticketQueries = new TicketQueries(ds, store);
-    const tickets = new TicketsService(commands, new TicketViewProjection(), ticketQueries);
+    const vault = new PiiVault(testConfig(db), ds, store);
+    const ticketQueries = new TicketQueries(ds, store, vault);
+    const tickets = new TicketsService(commands, new TicketViewProjection(), ticketQueries, vault);
     queries = new RefundQueries(ds);
     refunds = new RefundsService(
       commands,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   EventStore,
+  PiiVault,
   Principal,
   StoredEvent,
   Tx,
@@ -68,7 +69,22 @@ export class TicketQueries {
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
+    private readonly vault: PiiVault,
   ) {}
+
+  /**
+   * Contact details are sealed in events and ticket_view (per-customer key); reads open them, or
+   * show `[erased]` once the customer is forgotten. Old clear-text events pass through unchanged.
+   */
+  private async revealViews(views: TicketView[]): Promise<TicketView[]> {
+    const customers = await this.vault.reveal(views.map((v) => v.customer));
+    return views.map((v, i) => ({ ...v, customer: customers[i] }));
+  }
+
+  private async revealEvents(events: StoredEvent[]): Promise<StoredEvent[]> {
+    const data = await this.vault.reveal(events.map((e) => e.data));
+    return events.map((e, i) => ({ ...e, data: data[i] }));
+  }
 
   async byIdIn(tx: Tx, id: string): Promise<TicketView | undefined> {
     const row = await tx.one<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM ticket_view WHERE id = $1`, [id]);
@@ -83,14 +99,14 @@ export class TicketQueries {
       [id, ...params],
     )) as TicketRow[];
     if (!rows[0]) throw DomainError.notFound('Ticket', id);
-    return toTicketView(rows[0]);
+    return (await this.revealViews([toTicketView(rows[0])]))[0];
   }
 
   async getMany(ids: readonly string[]): Promise<TicketView[]> {
     const rows = (await this.ds.query(`SELECT ${TICKET_COLUMNS} FROM ticket_view WHERE id = ANY($1)`, [
       ids,
     ])) as TicketRow[];
-    return rows.map(toTicketView);
+    return this.revealViews(rows.map(toTicketView));
   }
 
   async list(
@@ -140,10 +156,11 @@ export class TicketQueries {
       params,
     )) as Array<TicketRow & { priority_rank: number }>;
     const page = rows.slice(0, first);
+    const views = await this.revealViews(page.map(toTicketView));
     return {
-      items: page.map((r) => ({
+      items: page.map((r, i) => ({
         cursor: encodePageCursor(order.field, sortValue(r, order.field), r.id),
-        node: toTicketView(r),
+        node: views[i],
       })),
       hasNextPage: rows.length > first,
       totalCount: async () =>
@@ -248,10 +265,12 @@ export class TicketQueries {
     const events = await inTransaction(this.ds, (tx) =>
       this.store.readStream(tx, ticketId, { after: Number(afterPos) }),
     );
-    const visible = events.filter(
-      (e) =>
-        e.streamType === TICKET_STREAM_TYPE &&
-        !(hideInternal && (INTERNAL_TICKET_EVENT_TYPES as readonly string[]).includes(e.type)),
+    const visible = await this.revealEvents(
+      events.filter(
+        (e) =>
+          e.streamType === TICKET_STREAM_TYPE &&
+          !(hideInternal && (INTERNAL_TICKET_EVENT_TYPES as readonly string[]).includes(e.type)),
+      ),
     );
     return {
       items: visible
@@ -273,7 +292,7 @@ export class TicketQueries {
     );
     const state = loaded.state;
     if (!state.exists || !canSeeTicket(actorFromPrincipal(principal), state)) return undefined;
-    return { events: loaded.events };
+    return { events: await this.revealEvents(loaded.events) };
   }
 }
 

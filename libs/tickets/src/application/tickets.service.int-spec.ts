@@ -1,6 +1,13 @@
 import { DataSource } from 'typeorm';
-import { CommandRunner, EventStore, Principal, inTransaction, rebuildProjections } from '@kefu/platform';
-import { createTestDatabase, openDataSource, TestDatabase } from '@kefu/test-fixtures';
+import {
+  CommandRunner,
+  EventStore,
+  PiiVault,
+  Principal,
+  inTransaction,
+  rebuildProjections,
+} from '@kefu/platform';
+import { createTestDatabase, openDataSource, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import { ticketViewFromEvents } from '../api/graphql/ticket-as-of';
 import { TicketViewProjection } from '../projections/ticket-view.projection';
 import { TicketQueries } from './ticket-queries';
@@ -28,14 +35,16 @@ describe('TicketsService (real Postgres)', () => {
   let ds: DataSource;
   let tickets: TicketsService;
   let queries: TicketQueries;
+  let vault: PiiVault;
   const store = new EventStore();
   const projection = new TicketViewProjection();
 
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await openDataSource(db);
-    queries = new TicketQueries(ds, store);
-    tickets = new TicketsService(new CommandRunner(ds, store), projection, queries);
+    vault = new PiiVault(testConfig(db), ds, store);
+    queries = new TicketQueries(ds, store, vault);
+    tickets = new TicketsService(new CommandRunner(ds, store), projection, queries, vault);
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -149,7 +158,8 @@ describe('TicketsService (real Postgres)', () => {
       'TicketClosed',
     ])
       expect(types).toContain(type);
-    expect(ticketViewFromEvents(history)).toEqual(await queries.get(agent, t.id));
+    // Contact details are sealed in the log; the read side opens them (as TicketQueries.asOf does).
+    expect(ticketViewFromEvents(await vault.reveal(history))).toEqual(await queries.get(agent, t.id));
   });
 
   it('rebuilds the read models from the log to identical rows', async () => {

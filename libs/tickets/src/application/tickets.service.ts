@@ -5,9 +5,11 @@ import {
   Decider,
   DomainError,
   IdempotencyRequest,
+  PiiVault,
   Principal,
   Tx,
   processOnce,
+  sealPaths,
 } from '@kefu/platform';
 import { randomUUID } from 'node:crypto';
 import { Actor } from '../domain/decider';
@@ -48,6 +50,22 @@ const decider: Decider<TicketState, TicketCommand, TicketEvent> = {
   },
 };
 
+/** The customer's contact details in TicketOpened: personal data, sealed with the customer's key. */
+const CUSTOMER_CONTACT_FIELDS = ['customer.name', 'customer.email', 'customer.phone'] as const;
+
+/** The same decider, sealing the contact details of the TicketOpened it emits (the decider sees them clear). */
+function sealingDecider(seal: (clear: string) => string): Decider<TicketState, TicketCommand, TicketEvent> {
+  return {
+    ...decider,
+    decide: (c, s) =>
+      decider
+        .decide(c, s)
+        .map((e) =>
+          e.type === 'TicketOpened' ? { ...e, data: sealPaths(e.data, CUSTOMER_CONTACT_FIELDS, seal) } : e,
+        ),
+  };
+}
+
 /** The ticket commands: each one transaction, responding with the updated read model. */
 @Injectable()
 export class TicketsService {
@@ -55,6 +73,7 @@ export class TicketsService {
     private readonly commands: CommandRunner,
     private readonly projection: TicketViewProjection,
     private readonly queries: TicketQueries,
+    private readonly vault: PiiVault,
     // Optional so the spine works (and tests build it) without the SLA module.
     @Optional() private readonly slaRules: TicketSlaRules = new TicketSlaRules(),
   ) {}
@@ -224,26 +243,34 @@ export class TicketsService {
   ): Promise<CommandResult<TicketView>> {
     // The command is built inside the transaction (the ticket number comes from a sequence there).
     let command: TicketCommand | undefined;
-    return this.commands.transaction(
-      {
-        idempotency: opts.idempotency,
-        successStatus: opts.successStatus,
-        retries: opts.expectedVersion === undefined ? 5 : 0,
-      },
-      async (tx) => {
-        const handle = async () => {
-          command ??= await build(tx);
-          return this.handleIn(tx, actor, ticketId, command, opts);
-        };
-        if (!opts.inbox) return handle();
-        let result: TicketView | undefined;
-        const applied = await processOnce(tx, opts.inbox.handler, opts.inbox.messageId, async () => {
-          result = await handle();
-        });
-        // A redelivered job: already applied, so respond with the ticket as it is.
-        return applied ? result! : (await this.queries.byIdIn(tx, ticketId))!;
-      },
+    // The stored idempotent response keeps the contact details sealed; the caller gets them opened.
+    return this.reveal(
+      this.commands.transaction(
+        {
+          idempotency: opts.idempotency,
+          successStatus: opts.successStatus,
+          retries: opts.expectedVersion === undefined ? 5 : 0,
+        },
+        async (tx) => {
+          const handle = async () => {
+            command ??= await build(tx);
+            return this.handleIn(tx, actor, ticketId, command, opts);
+          };
+          if (!opts.inbox) return handle();
+          let result: TicketView | undefined;
+          const applied = await processOnce(tx, opts.inbox.handler, opts.inbox.messageId, async () => {
+            result = await handle();
+          });
+          // A redelivered job: already applied, so respond with the ticket as it is.
+          return applied ? result! : (await this.queries.byIdIn(tx, ticketId))!;
+        },
+      ),
     );
+  }
+
+  private async reveal(pending: Promise<CommandResult<TicketView>>): Promise<CommandResult<TicketView>> {
+    const r = await pending;
+    return { ...r, result: { ...r.result, customer: await this.vault.reveal(r.result.customer) } };
   }
 
   private async handleIn(
@@ -255,10 +282,14 @@ export class TicketsService {
   ): Promise<TicketView> {
     // The SLA policies and calendars as of this transaction ride along with the command.
     const sla = await this.slaRules.rulesIn(tx);
+    // Contact details are encrypted on the way in, with the key of the customer they belong to.
+    const subject =
+      command.type === 'OpenTicket' ? (command.data.customer?.id ?? actor.customerId)?.trim() : undefined;
+    const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: TICKET_STREAM_TYPE,
       streamId: ticketId,
-      decider,
+      decider: seal ? sealingDecider(seal) : decider,
       command: sla ? { ...command, sla } : command,
       expectedVersion: opts.expectedVersion,
       mustExist: opts.isNew ? undefined : { what: 'Ticket', id: ticketId },

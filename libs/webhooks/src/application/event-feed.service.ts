@@ -5,6 +5,7 @@ import {
   EventStore,
   LOG_START,
   LogCursor,
+  PiiVault,
   PublicEventSources,
   decodeCursor,
   encodeCursor,
@@ -53,6 +54,7 @@ export class EventFeedService {
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly sources: PublicEventSources,
+    private readonly vault: PiiVault,
   ) {}
 
   parseCursor(cursor: string | undefined): LogCursor {
@@ -96,8 +98,12 @@ export class EventFeedService {
       ],
     )) as FeedRow[];
     const data: PublicEvent[] = [];
-    for (const r of rows) {
-      const up = this.store.upcasters.upcast(r.event_type, r.schema_version, r.data);
+    // Personal data is sealed in the events: opened here, then masked (or left out) by the mappers.
+    const opened = await this.vault.reveal(
+      rows.map((r) => this.store.upcasters.upcast(r.event_type, r.schema_version, r.data).data),
+    );
+    for (const [i, r] of rows.entries()) {
+      const up = { data: opened[i] };
       const ticket = { id: r.ticket_id, number: r.number, channel: r.channel, externalRef: r.external_ref };
       const event =
         r.stream_type === TICKET_STREAM_TYPE

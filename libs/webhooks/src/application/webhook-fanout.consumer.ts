@@ -1,5 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { EventConsumer, PublicEventSources, StoredEvent, Tx, scopedPublicTypes } from '@kefu/platform';
+import {
+  EventConsumer,
+  PiiVault,
+  PublicEventSources,
+  StoredEvent,
+  Tx,
+  scopedPublicTypes,
+} from '@kefu/platform';
 import { TICKET_STREAM_TYPE, TicketOpenedData } from '@kefu/tickets';
 import { deliveryIdOf } from '../domain/delivery-id';
 import { TicketRef, publicTypeOf, toPublicEvent } from '../domain/event-mapper';
@@ -38,6 +45,7 @@ export class WebhookFanout implements EventConsumer {
   constructor(
     private readonly queue: WebhookQueue,
     private readonly sources: PublicEventSources,
+    private readonly vault: PiiVault,
   ) {}
 
   async handle(events: StoredEvent[], tx: Tx): Promise<void> {
@@ -63,6 +71,12 @@ export class WebhookFanout implements EventConsumer {
     );
     if (endpoints.length === 0) return;
 
+    // Personal data is sealed in the events: opened here, then masked (or left out) by the mappers.
+    const revealed = await this.vault.reveal(
+      candidates.map((e) => e.data),
+      tx,
+    );
+    const opened = new Map(candidates.map((e, i) => [e.eventId, revealed[i]]));
     const rows: Array<{
       id: string;
       endpointId: string;
@@ -75,7 +89,7 @@ export class WebhookFanout implements EventConsumer {
       const ticketId = ticketOf.get(e.eventId);
       const owner = ticketId ? owners.get(ticketId) : undefined;
       if (!owner) continue;
-      const event = this.toPublic(e, owner.ticket);
+      const event = this.toPublic({ ...e, data: opened.get(e.eventId) }, owner.ticket);
       if (!event) continue;
       // Like Stripe: an endpoint gets the events that happened after it was registered, even when
       // the fan-out runs late (a lagging worker, a reset checkpoint), never the history before it.

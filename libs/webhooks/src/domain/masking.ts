@@ -2,15 +2,19 @@
 // support staff to recognise the case, not enough to be worth stealing from a receiver's logs.
 
 const STARS = '***';
+/** What an erased customer's personal fields read as (see the pii vault): shown as is. */
+const ERASED = '[erased]';
 
 /** `Li Wei` → `L***`. */
 export function maskName(name: string): string {
+  if (name === ERASED) return ERASED;
   const first = Array.from(name.trim())[0];
   return first ? `${first}${STARS}` : STARS;
 }
 
 /** `li.wei@example.com` → `l***@example.com`; something without an `@` is masked like a name. */
 export function maskEmail(email: string): string {
+  if (email === ERASED) return ERASED;
   const e = email.trim();
   const at = e.lastIndexOf('@');
   if (at <= 0 || at === e.length - 1) return maskName(e);
@@ -19,6 +23,7 @@ export function maskEmail(email: string): string {
 
 /** `+86 138 0000 1234` → `*******1234`: the last four digits, behind a fixed-width mask. */
 export function maskPhone(phone: string): string {
+  if (phone === ERASED) return ERASED;
   const digits = phone.replace(/\D/g, '');
   return `*******${digits.length > 4 ? digits.slice(-4) : ''}`;
 }

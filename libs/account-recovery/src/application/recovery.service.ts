@@ -1,0 +1,316 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  AppConfig,
+  CommandResult,
+  CommandRunner,
+  Decider,
+  DomainError,
+  IdempotencyRequest,
+  PiiVault,
+  Principal,
+  Tx,
+  linkStreamToTicket,
+  sealPaths,
+} from '@kefu/platform';
+import {
+  PRIORITIES,
+  TicketQueries,
+  TicketView,
+  TicketsService,
+  actorFromPrincipal,
+  canSeeTicket,
+} from '@kefu/tickets';
+import {
+  OpenRecoveryCaseData,
+  RecoveryCommand,
+  ReviewIdentityVerificationData,
+  SubmitIdentityVerificationData,
+} from '../domain/recovery.commands';
+import {
+  PERSONAL_FIELDS,
+  RECOVERY_STREAM_TYPE,
+  canSeeCase,
+  recoveryDecider,
+} from '../domain/recovery.decider';
+import { RecoveryEvent } from '../domain/recovery.events';
+import { RecoveryState } from '../domain/recovery.state';
+import { Actor, RecoveryKind, RecoveryRuleError, TICKET_FOR_KIND } from '../domain/recovery.types';
+import { RecoveryCaseProjection } from '../projections/recovery-case-view.projection';
+import { RecoveryQueries } from './recovery-queries';
+import { RecoveryCaseView } from './recovery-view';
+
+export interface OpenRecoveryCaseInput {
+  kind: RecoveryKind;
+  customer?: { id: string; name?: string; email?: string; phone?: string };
+  description: string;
+  language?: string;
+  /** Link an existing ticket of the customer instead of opening one. */
+  ticketId?: string;
+}
+
+export interface RecoveryCommandOptions {
+  idempotency?: IdempotencyRequest;
+  expectedVersion?: number;
+}
+
+function translate(e: unknown): unknown {
+  if (!(e instanceof RecoveryRuleError)) return e;
+  return new DomainError(e.code, e.message, {
+    ...(e.errors.length ? { errors: e.errors } : {}),
+    ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+  });
+}
+
+/**
+ * Account recovery: each command one transaction. Personal fields of the decided events are sealed
+ * with the customer's data key before they are appended, so no clear identity data is stored —
+ * not in events, not in the read model, not in stored idempotent responses (they hold the view).
+ */
+@Injectable()
+export class RecoveryService {
+  private readonly base: ReturnType<typeof recoveryDecider>;
+
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly tickets: TicketsService,
+    private readonly ticketQueries: TicketQueries,
+    private readonly vault: PiiVault,
+    private readonly projection: RecoveryCaseProjection,
+    private readonly queries: RecoveryQueries,
+    config: AppConfig,
+  ) {
+    this.base = recoveryDecider({
+      maxFailedVerifications: config.recoveryMaxFailedVerifications,
+      lockoutSeconds: config.recoveryLockoutSeconds,
+    });
+  }
+
+  /**
+   * Opens the case and its ticket in one transaction; a `stolen` case is frozen in the same
+   * decision (its AccountFrozen commits with the opening or not at all).
+   */
+  open(principal: Principal, input: OpenRecoveryCaseInput, opts: RecoveryCommandOptions = {}) {
+    return this.commands.transaction(
+      { idempotency: opts.idempotency, successStatus: 201, retries: 0 },
+      async (tx): Promise<RecoveryCaseView> => {
+        const actor = actorFromPrincipal(principal) as Actor;
+        const linked = input.ticketId ? await this.linkable(tx, principal, input.ticketId) : undefined;
+        if (linked && input.customer && input.customer.id !== linked.customer.id)
+          throw DomainError.validation([
+            { field: 'customer.id', message: `must be the ticket's customer (${linked.customer.id})` },
+          ]);
+        const customer =
+          input.customer ??
+          (linked ? { id: linked.customer.id } : actor.customerId ? { id: actor.customerId } : undefined);
+        const channel = principal.kind === 'partner' ? principal.channel : 'web';
+        const caseId = randomUUID();
+        const data: OpenRecoveryCaseData = {
+          caseId,
+          ticketId: '',
+          kind: input.kind,
+          customer: customer ?? { id: '' },
+          description: input.description,
+          language: input.language,
+          channel,
+        };
+        const now = new Date().toISOString();
+        // Validate (and check who may open) before the ticket exists: a bad request writes nothing.
+        this.decide({ type: 'OpenRecoveryCase', actor, now, data }, this.base.initialState());
+        const t = TICKET_FOR_KIND[input.kind];
+        const ticket = linked
+          ? await this.raisePriority(tx, linked, t.priority)
+          : await this.tickets.openIn(tx, principal, {
+              subject: t.subject,
+              description: input.description,
+              category: t.category,
+              priority: t.priority,
+              language: input.language,
+              // Only the account id: contact details stay in the (sealed) recovery case.
+              customer: { id: data.customer.id.trim() },
+              tags: ['account-recovery'],
+              ...(principal.kind === 'partner' ? {} : { channel }),
+            });
+        await linkStreamToTicket(tx, caseId, ticket.id);
+        return this.handleIn(tx, actor, caseId, data.customer.id.trim(), {
+          command: {
+            type: 'OpenRecoveryCase',
+            actor,
+            now,
+            data: { ...data, ticketId: ticket.id, channel: ticket.channel },
+          },
+          isNew: true,
+        });
+      },
+    );
+  }
+
+  /** A ticket the caller may see, not closed, and without a recovery case in progress. */
+  private async linkable(tx: Tx, principal: Principal, ticketId: string): Promise<TicketView> {
+    const t = await this.ticketQueries.byIdIn(tx, ticketId);
+    const actor = actorFromPrincipal(principal);
+    if (!t || !canSeeTicket(actor, { customerId: t.customer.id, openedBy: t.openedBy }))
+      throw DomainError.notFound('Ticket', ticketId);
+    if (t.status === 'closed') throw DomainError.invalidTransition(`Ticket ${ticketId} is closed.`);
+    const busy = await tx.one(
+      `SELECT id FROM recovery_case_view WHERE ticket_id = $1 AND status NOT IN ('closed', 'rejected') LIMIT 1`,
+      [ticketId],
+    );
+    if (busy)
+      throw DomainError.invalidTransition(`Ticket ${ticketId} already has a recovery case in progress.`);
+    return t;
+  }
+
+  /** A linked ticket gets at least the kind's priority (a stolen account is urgent). */
+  private async raisePriority(tx: Tx, t: TicketView, priority: string): Promise<TicketView> {
+    const rank = (p: string) => PRIORITIES.indexOf(p as (typeof PRIORITIES)[number]);
+    if (rank(t.priority) >= rank(priority)) return t;
+    // As the system: partners and customers may link a ticket but do not set priorities themselves.
+    return this.tickets.executeIn(tx, 'system', t.id, 'SetTicketPriority', {
+      priority: priority as (typeof PRIORITIES)[number],
+    });
+  }
+
+  submitVerification(
+    principal: Principal,
+    caseId: string,
+    data: SubmitIdentityVerificationData,
+    opts: RecoveryCommandOptions = {},
+  ): Promise<CommandResult<RecoveryCaseView>> {
+    return this.simple(principal, caseId, opts, 202, (actor, now) => ({
+      type: 'SubmitIdentityVerification',
+      actor,
+      now,
+      data,
+    }));
+  }
+
+  review(
+    principal: Principal,
+    caseId: string,
+    data: ReviewIdentityVerificationData,
+    opts: RecoveryCommandOptions = {},
+  ) {
+    return this.simple(
+      principal,
+      caseId,
+      opts,
+      200,
+      (actor, now) => ({ type: 'ReviewIdentityVerification', actor, now, data }),
+      async (tx, view, events) => {
+        if (!events.some((e) => e.type === 'RecoveryCaseLockedOut')) return;
+        // Locked out: the ticket goes to L2 (the reviewer's decision: trigger `agent`), unless already there.
+        const ticket = await this.ticketQueries.byIdIn(tx, view.ticketId);
+        if (ticket && ticket.tier === 'L1')
+          await this.tickets.executeIn(tx, principal, view.ticketId, 'EscalateTicket', {
+            trigger: 'agent',
+            toTier: 'L2',
+            reason: `Account recovery locked after ${view.failedVerifications} failed identity verifications.`,
+          });
+      },
+    );
+  }
+
+  restore(principal: Principal, caseId: string, opts: RecoveryCommandOptions = {}) {
+    return this.simple(principal, caseId, opts, 200, (actor, now) => ({
+      type: 'RestoreAccount',
+      actor,
+      now,
+      data: {},
+    }));
+  }
+
+  reject(principal: Principal, caseId: string, reason: string, opts: RecoveryCommandOptions = {}) {
+    return this.simple(principal, caseId, opts, 200, (actor, now) => ({
+      type: 'RejectRecoveryCase',
+      actor,
+      now,
+      data: { reason },
+    }));
+  }
+
+  close(principal: Principal, caseId: string, opts: RecoveryCommandOptions = {}) {
+    return this.simple(principal, caseId, opts, 200, (actor, now) => ({
+      type: 'CloseRecoveryCase',
+      actor,
+      now,
+      data: {},
+    }));
+  }
+
+  private simple(
+    principal: Principal,
+    caseId: string,
+    opts: RecoveryCommandOptions,
+    successStatus: number,
+    build: (actor: Actor, now: string) => RecoveryCommand,
+    after?: (tx: Tx, view: RecoveryCaseView, events: RecoveryEvent[]) => Promise<void>,
+  ): Promise<CommandResult<RecoveryCaseView>> {
+    return this.commands.transaction(
+      { idempotency: opts.idempotency, successStatus, retries: opts.expectedVersion === undefined ? 5 : 0 },
+      async (tx) => {
+        const actor = actorFromPrincipal(principal) as Actor;
+        const current = await this.queries.byIdIn(tx, caseId);
+        if (!current) throw DomainError.notFound('Recovery case', caseId);
+        let decided: RecoveryEvent[] = [];
+        const view = await this.handleIn(tx, actor, caseId, current.customerId, {
+          command: build(actor, new Date().toISOString()),
+          expectedVersion: opts.expectedVersion,
+          onDecided: (events) => {
+            decided = events;
+          },
+        });
+        if (after) await after(tx, view, decided);
+        return view;
+      },
+    );
+  }
+
+  private decide(command: RecoveryCommand, state: RecoveryState): RecoveryEvent[] {
+    try {
+      return this.base.decide(command, state);
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  private async handleIn(
+    tx: Tx,
+    actor: Actor,
+    caseId: string,
+    customerId: string,
+    opts: {
+      command: RecoveryCommand;
+      isNew?: boolean;
+      expectedVersion?: number;
+      onDecided?: (events: RecoveryEvent[]) => void;
+    },
+  ): Promise<RecoveryCaseView> {
+    const seal = await this.vault.sealerFor(tx, customerId);
+    const decider: Decider<RecoveryState, RecoveryCommand, RecoveryEvent> = {
+      initialState: this.base.initialState,
+      evolve: this.base.evolve,
+      decide: (c, s) => {
+        const events = this.decide(c, s);
+        opts.onDecided?.(events);
+        return events.map(
+          (e) => ({ ...e, data: sealPaths(e.data, PERSONAL_FIELDS[e.type], seal) }) as RecoveryEvent,
+        );
+      },
+    };
+    return this.commands.handleIn(tx, {
+      streamType: RECOVERY_STREAM_TYPE,
+      streamId: caseId,
+      decider,
+      command: opts.command,
+      isNew: opts.isNew,
+      expectedVersion: opts.expectedVersion,
+      mustExist: opts.isNew ? undefined : { what: 'Recovery case', id: caseId },
+      authorize: (s) => {
+        if (s.exists && !canSeeCase(actor, s)) throw DomainError.notFound('Recovery case', caseId);
+      },
+      project: (t, events) => this.projection.apply(t, events),
+      respond: async (t) => (await this.queries.byIdIn(t, caseId))!,
+    });
+  }
+}
