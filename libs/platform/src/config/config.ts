@@ -61,6 +61,9 @@ const schema = z
       .default(24 * 3600),
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    // Failed authentications (401) per client IP and window before it gets 429 (0 = no limit).
+    AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(30),
+    AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -129,6 +132,8 @@ export class AppConfig {
   readonly webhookDisableAfterSeconds!: number;
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
+  readonly authFailureLimit!: number;
+  readonly authFailureWindowSeconds!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -179,6 +184,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_SECONDS,
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
 }
 
