@@ -55,9 +55,8 @@ describe('fuzzing (e2e)', () => {
   /** Sends the body as serialised here (any JSON value, or raw bytes), never through supertest's encoder. */
   const send = (role: RoleName, method: string, req: FuzzRequest, headers: Record<string, string> = {}) => {
     const m = method.toLowerCase() as 'post';
-    const r = request(w.t.server)
-      [m](req.path)
-      .set({ ...w.headers[role], ...headers });
+    const agent = request(w.t.server);
+    const r = agent[m](req.path).set({ ...w.headers[role], ...headers });
     const raw =
       req.raw ?? (req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body) ?? 'null'));
     return raw ? r.set('Content-Type', 'application/json').send(raw) : r;
