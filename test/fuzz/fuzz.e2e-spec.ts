@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { sign } from 'jsonwebtoken';
 import request from 'supertest';
 import { coverage, discoverGraphqlOperations, discoverRestRoutes } from '../security/support/discover';
-import { RoleName, World, createWorld } from '../security/support/world';
+import { AddressInfo } from 'node:net';
+import { Json, RoleName, World, createWorld } from '../security/support/world';
 import { FUZZ_RUNS, FUZZ_SEED, documentedCodes, documentedGraphqlCodes } from './hostile';
 import { FUZZ_MUTATIONS } from './mutations';
 import { FUZZ_ROUTES, FuzzRequest } from './routes';
@@ -53,13 +54,32 @@ describe('fuzzing (e2e)', () => {
   };
 
   /** Sends the body as serialised here (any JSON value, or raw bytes), never through supertest's encoder. */
-  const send = (role: RoleName, method: string, req: FuzzRequest, headers: Record<string, string> = {}) => {
-    const m = method.toLowerCase() as 'post';
-    const agent = request(w.t.server);
-    const r = agent[m](req.path).set({ ...w.headers[role], ...headers });
+  /**
+   * Sends exactly these bytes (fetch, not supertest: superagent would serialise a Buffer as
+   * {"type":"Buffer",...} and re-encode strings, hiding invalid UTF-8).
+   */
+  const send = async (
+    role: RoleName,
+    method: string,
+    req: FuzzRequest,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: Record<string, string>; body: Json; text: string }> => {
     const raw =
       req.raw ?? (req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body) ?? 'null'));
-    return raw ? r.set('Content-Type', 'application/json').send(raw) : r;
+    const port = (w.t.server.address() as AddressInfo).port;
+    const res = await fetch(`http://127.0.0.1:${port}${req.path}`, {
+      method,
+      headers: { ...w.headers[role], ...headers, ...(raw ? { 'Content-Type': 'application/json' } : {}) },
+      body: raw,
+    });
+    const text = await res.text();
+    let body: Json = {};
+    try {
+      body = JSON.parse(text) as Json;
+    } catch {
+      body = { text: text.slice(0, 200) };
+    }
+    return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, text };
   };
 
   /** The REST invariants of one hostile request. */
@@ -138,6 +158,49 @@ describe('fuzzing (e2e)', () => {
       },
       120_000,
     );
+  });
+
+  describe('invalid Unicode and NUL (found by this suite: they were 500s)', () => {
+    it.each([
+      ['lone surrogate', 'x\uD800'],
+      ['NUL', 'x\u0000y'],
+    ])('a %s in a REST body field is 400 validation_failed, nothing written', async (_what, text) => {
+      for (const [path, body] of [
+        [`/v1/tickets/${w.ids.ticketX}/messages`, { body: text }],
+        [
+          '/v1/tickets',
+          { subject: text, description: 'd', category: 'payment_failed', customer: { id: 'c' } },
+        ],
+      ] as const) {
+        const res = await restCheck('partnerX', 'POST', { path, body });
+        expect(res.body.code).toBe('validation_failed');
+      }
+    });
+
+    // Refused before Apollo, like a malformed JSON body: 400 problem+json validation_failed.
+    it('every GraphQL mutation refuses a lone surrogate in each input field (400), nothing written', async () => {
+      for (const row of FUZZ_MUTATIONS.filter((r) => r.valid)) {
+        for (const field of Object.keys(row.valid?.(w) ?? {})) {
+          const before = await snapshot();
+          const r = await send(row.as, 'POST', {
+            path: '/graphql',
+            body: { query: row.query, variables: { i: { ...row.valid?.(w), [field]: '\uD800' } } },
+          });
+          expect({
+            op: row.operation,
+            field,
+            status: r.status,
+            code: r.body.code,
+          }).toEqual({
+            op: row.operation,
+            field,
+            status: 400,
+            code: 'validation_failed',
+          });
+          expect(await snapshot()).toEqual(before);
+        }
+      }
+    });
   });
 
   describe('header abuse', () => {

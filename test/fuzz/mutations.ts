@@ -12,6 +12,8 @@ export interface FuzzMutation {
   as: RoleName;
   query: string;
   variables(w: World): fc.Arbitrary<Record<string, unknown>>;
+  /** The valid input the generator mutates (rows built with withInput). */
+  valid?: (w: World) => Record<string, unknown>;
 }
 
 /** `mutation($i: XInput!) { x(input: $i) { <selection> } }` with hostile inputs. */
@@ -24,6 +26,7 @@ const withInput = (
   operation: `Mutation.${field}`,
   as,
   query: `mutation($i: ${field[0].toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $i) { ${selection} } }`,
+  valid,
   variables: (w) =>
     fc
       .oneof({ weight: 9, arbitrary: hostileBody(valid(w)) }, { weight: 1, arbitrary: hostileValue })

@@ -27,6 +27,9 @@ export type Json = request.Response['body'];
 
 export interface GqlResult {
   status: number;
+  contentType: string;
+  /** Set when the request was refused before GraphQL ran (a problem+json document). */
+  problemCode?: string;
   data?: Json;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
@@ -150,8 +153,12 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
     rest,
     gql: async (role, query, variables) => {
       const res = await rest(role, 'POST', '/graphql', { query, variables });
-      const body = (res.body ?? {}) as Omit<GqlResult, 'status'>;
-      return { status: res.status, data: body.data, errors: body.errors };
+      const contentType = String(res.headers['content-type'] ?? '');
+      if (/problem\+json/.test(contentType)) {
+        return { status: res.status, contentType, problemCode: (res.body as { code?: string }).code };
+      }
+      const body = (res.body ?? {}) as Pick<GqlResult, 'data' | 'errors'>;
+      return { status: res.status, contentType, data: body.data, errors: body.errors };
     },
     freshTicket: () => ticketOf('partnerX', 'cust-a'),
     freshWebhook: () => webhookOf('partnerX'),
