@@ -73,7 +73,7 @@ describe('fuzzing (e2e)', () => {
       body: raw,
     });
     const text = await res.text();
-    let body: Json = {};
+    let body: Json;
     try {
       body = JSON.parse(text) as Json;
     } catch {

@@ -48,6 +48,7 @@ export function mapBodyParserErrors(
 }
 
 // Unpaired UTF-16 surrogates (no text at all) and NUL (Postgres stores neither in text or jsonb).
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
 const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
 
 /** No Kefu payload nests deeper; deeper JSON only feeds recursive validators' stacks. */
