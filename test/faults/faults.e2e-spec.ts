@@ -165,7 +165,7 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
     note(`load stopped: ${load.successes.length} successes of ${load.attempted.length} cases`);
     ds = new DataSource(typeOrmOptions(config));
     await ds.initialize();
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await load?.stop();
@@ -177,7 +177,7 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
     pg?.stop();
     await sharedDb?.drop();
     if (timeline.length) process.stdout.write(`fault timeline:\n  ${timeline.join('\n  ')}\n`);
-  });
+  }, 60_000);
 
   const rows = async <T>(sql: string, params: unknown[] = []) => (await ds.query(sql, params)) as T[];
   const after = (fault: string) => load.successes.filter((s) => s.at > faults[fault]).length;
