@@ -2,6 +2,9 @@ import { EventStore1763769600000 } from './1763769600000-event-store';
 import { Platform1763769600001 } from './1763769600001-platform';
 import { Tickets1763769600002 } from './1763769600002-tickets';
 import { Webhooks1763769600004 } from './1763769600004-webhooks';
+import { Escalation1763769600006 } from './1763769600006-escalation';
+import { DisputesRefunds1763769600007 } from './1763769600007-disputes-refunds';
+import { FeedbackHelpCentre1763769600009 } from './1763769600009-feedback-help-centre';
 import { PublicEvents1763769600010 } from './1763769600010-public-events';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
@@ -10,5 +13,8 @@ export const MIGRATIONS = [
   Platform1763769600001,
   Tickets1763769600002,
   Webhooks1763769600004,
+  Escalation1763769600006,
+  DisputesRefunds1763769600007,
+  FeedbackHelpCentre1763769600009,
   PublicEvents1763769600010,
 ];

@@ -499,8 +499,39 @@ describe('tickets over GraphQL (e2e, real Postgres + Redis)', () => {
       const large = await queriesFor(50);
       expect(large).toBe(small);
       expect(large).toBeLessThanOrEqual(3); // the page, the agents, their open-ticket counts
+
+      // Messages of every ticket of the page: one more query, whatever the page size.
+      for (const [i, id] of (await listIds()).entries())
+        if (i % 2 === 0) await tickets.reply(agentP, id, { body: `note ${i}` });
+      const withMessages = async (n: number) => {
+        count = 0;
+        const r = await gql(
+          agent,
+          `query($n: Int) { tickets(filter: { text: "loadset" }, first: $n) {
+          edges { node { id messages(first: 3) { edges { node { body } } pageInfo { hasNextPage } } } } } }`,
+          { n },
+        );
+        expect(r.errors).toBeUndefined();
+        const pages = r.data.tickets.edges.map(
+          (e: { node: { messages: { edges: unknown[] } } }) => e.node.messages.edges.length,
+        );
+        expect(pages.filter((l: number) => l === 1).length).toBeGreaterThan(0);
+        return count;
+      };
+      const fewPages = await withMessages(5);
+      const manyPages = await withMessages(50);
+      expect(manyPages).toBe(fewPages);
+      expect(manyPages).toBeLessThanOrEqual(2); // the page, the messages of all its tickets
     } finally {
       spy.mockRestore();
+    }
+
+    async function listIds(): Promise<string[]> {
+      const r = await gql(
+        agent,
+        `{ tickets(filter: { text: "loadset" }, first: 50) { edges { node { id } } } }`,
+      );
+      return r.data.tickets.edges.map((e: Edge) => e.node.id);
     }
   });
 

@@ -8,6 +8,11 @@ import {
   platformCore,
 } from '@kefu/platform';
 import { AgentsApiModule } from '@kefu/agents';
+import { DisputesApiModule } from '@kefu/disputes';
+import { RefundsApiModule } from '@kefu/refunds';
+import { EscalationApiModule } from '@kefu/escalation';
+import { FeedbackApiModule } from '@kefu/feedback';
+import { HelpCentreApiModule } from '@kefu/help-centre';
 import { TicketsApiModule } from '@kefu/tickets';
 import { WebhooksApiModule } from '@kefu/webhooks';
 
@@ -19,6 +24,11 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   TicketsApiModule,
   AgentsApiModule,
   WebhooksApiModule,
+  RefundsApiModule,
+  DisputesApiModule,
+  EscalationApiModule,
+  FeedbackApiModule,
+  HelpCentreApiModule,
 ];
 
 @Module({})

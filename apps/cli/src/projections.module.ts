@@ -1,13 +1,24 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, platformCore } from '@kefu/platform';
 import { AgentsModule } from '@kefu/agents';
+import { DisputesCoreModule } from '@kefu/disputes';
+import { RefundsCoreModule } from '@kefu/refunds';
+import { EscalationCoreModule } from '@kefu/escalation';
+import { FeedbackCoreModule } from '@kefu/feedback';
 import { TicketsCoreModule } from '@kefu/tickets';
 
 /**
  * Every module that owns read models, wired as in the apps, so the CLI rebuilds exactly the
  * projections (and reads through exactly the upcasters) the running system has.
  */
-export const PROJECTION_MODULES = [TicketsCoreModule, AgentsModule];
+export const PROJECTION_MODULES = [
+  TicketsCoreModule,
+  AgentsModule,
+  EscalationCoreModule,
+  RefundsCoreModule,
+  DisputesCoreModule,
+  FeedbackCoreModule,
+];
 
 @Module({})
 export class ProjectionsCliModule {

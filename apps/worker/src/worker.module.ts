@@ -1,5 +1,16 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { AppConfig, ConsumersHostModule, ConsumersModule, QueueModule, platformCore } from '@kefu/platform';
+import {
+  AppConfig,
+  ConsumersHostModule,
+  ConsumersModule,
+  MaintenanceModule,
+  QueueModule,
+  platformCore,
+} from '@kefu/platform';
+import { EscalationWorkerModule } from '@kefu/escalation';
+import { DisputesWorkerModule } from '@kefu/disputes';
+import { RefundsWorkerModule } from '@kefu/refunds';
+import { FeedbackWorkerModule } from '@kefu/feedback';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
@@ -10,6 +21,10 @@ import { WebhooksWorkerModule } from '@kefu/webhooks';
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   TicketsWorkerModule,
   WebhooksWorkerModule,
+  EscalationWorkerModule,
+  RefundsWorkerModule,
+  DisputesWorkerModule,
+  FeedbackWorkerModule,
 ];
 
 @Module({})
@@ -24,6 +39,7 @@ export class WorkerModule {
         ...platformCore(config),
         QueueModule.forRoot(),
         ConsumersModule,
+        MaintenanceModule,
         ...WORKER_FEATURES,
         ...extraImports,
         // Last, so every feature has registered its consumers and job routes before the host starts.

@@ -63,3 +63,4 @@ export * from './http/rest-helpers';
 export * from './platform-core';
 export * from './domain/public-event-types';
 export * from './public-events/public-events';
+export * from './maintenance/purge';

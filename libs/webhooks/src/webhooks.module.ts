@@ -1,5 +1,5 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { AppConfig, ConsumerRegistry } from '@kefu/platform';
+import { AppConfig, ConsumerRegistry, PublicEventSources } from '@kefu/platform';
 import { EventFeedService } from './application/event-feed.service';
 import { PendingDeliveriesReconciler } from './application/pending-deliveries.reconciler';
 import { WEBHOOK_CLOCK, WebhookDeliveryRunner } from './application/webhook-delivery.runner';
@@ -63,9 +63,10 @@ export class WebhooksWorkerModule implements OnModuleInit {
   constructor(
     private readonly registry: ConsumerRegistry,
     private readonly queue: WebhookQueue,
+    private readonly sources: PublicEventSources,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(new WebhookFanout(this.queue));
+    this.registry.register(new WebhookFanout(this.queue, this.sources));
   }
 }

@@ -2,6 +2,7 @@ import { apiKeyCommand } from './api-key.command';
 import { helpCommand } from './help.command';
 import { migrateCommand, migrateDownCommand } from './migrate.command';
 import { projectionsCommand } from './projections.command';
+import { seedCommand } from './seed.command';
 import { startAllCommand } from './start-all.command';
 import { tokenCommand } from './token.command';
 import { Command, CommandSpec } from './types';
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'start-all': startAllCommand,
   projections: projectionsCommand,
   'api-key': apiKeyCommand,
+  seed: seedCommand,
 };
 
 /** name → (args) => exit code. */

@@ -24,6 +24,14 @@ const schema = z
     GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(2000),
     GRAPHQL_PLAYGROUND: bool.optional(),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
+    // The worker deletes expired idempotency keys and old job-inbox rows this often (0 = never).
+    PURGE_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86400)
+      .default(3600),
+    INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     CONSUMER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(500),
     DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     // How often the worker re-derives lost jobs from Postgres (0 = only at start-up).
@@ -64,6 +72,47 @@ const schema = z
     // Failed authentications (401) per client IP and window before it gets 429 (0 = no limit).
     AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(30),
     AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    DISPUTE_MERCHANT_RESPONSE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .default(7 * 24 * 3600),
+    DISPUTE_CUSTOMER_EVIDENCE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .default(14 * 24 * 3600),
+    DISPUTE_ESCALATION_AMOUNT: z.coerce.number().int().min(0).default(1_000_000),
+    REFUND_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    REFUND_SENIOR_APPROVAL_AMOUNT: z.coerce.number().int().min(0).default(500_000),
+    REFUND_PROCESSING_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 3600)
+      .default(5 * 24 * 3600),
+    // Escalation: the ladder as a JSON array of rules (libs/escalation parses and checks it at
+    // start-up; absent = the default ladder), and how many reopenings a ticket takes before it escalates.
+    ESCALATION_LADDER: z
+      .string()
+      .refine((v) => {
+        try {
+          return Array.isArray(JSON.parse(v));
+        } catch {
+          return false;
+        }
+      }, 'must be a JSON array of rules')
+      .optional(),
+    ESCALATION_REOPEN_THRESHOLD: z.coerce.number().int().min(1).max(100).default(2),
+    // Surveys: the link partners show customers ({token} is replaced), and the public answer routes'
+    // limit per client address and minute.
+    SURVEY_LINK_TEMPLATE: z
+      .string()
+      .regex(/\{token\}/, 'must contain {token}')
+      .default('https://help.example.com/surveys/{token}'),
+    SURVEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -119,6 +168,8 @@ export class AppConfig {
   readonly graphqlMaxComplexity!: number;
   readonly graphqlPlayground!: boolean;
   readonly idempotencyTtlHours!: number;
+  readonly purgeIntervalSeconds!: number;
+  readonly inboxRetentionDays!: number;
   readonly consumerPollMs!: number;
   readonly dbPoolSize!: number;
   readonly ticketAutoCloseSeconds!: number;
@@ -134,6 +185,16 @@ export class AppConfig {
   readonly webhookConcurrency!: number;
   readonly authFailureLimit!: number;
   readonly authFailureWindowSeconds!: number;
+  readonly disputeMerchantResponseSeconds!: number;
+  readonly disputeCustomerEvidenceSeconds!: number;
+  readonly disputeEscalationAmount!: number;
+  readonly refundWindowDays!: number;
+  readonly refundSeniorApprovalAmount!: number;
+  readonly refundProcessingSeconds!: number;
+  readonly escalationLadder!: string | undefined;
+  readonly escalationReopenThreshold!: number;
+  readonly surveyLinkTemplate!: string;
+  readonly surveyRateLimitPerMinute!: number;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -171,6 +232,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphqlMaxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
     graphqlPlayground: e.GRAPHQL_PLAYGROUND ?? e.NODE_ENV !== 'production',
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    purgeIntervalSeconds: e.PURGE_INTERVAL_SECONDS,
+    inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     consumerPollMs: e.CONSUMER_POLL_MS,
     dbPoolSize: e.DB_POOL_SIZE,
     ticketAutoCloseSeconds: e.TICKET_AUTO_CLOSE_SECONDS,
@@ -186,6 +249,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
+    disputeMerchantResponseSeconds: e.DISPUTE_MERCHANT_RESPONSE_SECONDS,
+    disputeCustomerEvidenceSeconds: e.DISPUTE_CUSTOMER_EVIDENCE_SECONDS,
+    disputeEscalationAmount: e.DISPUTE_ESCALATION_AMOUNT,
+    refundWindowDays: e.REFUND_WINDOW_DAYS,
+    refundSeniorApprovalAmount: e.REFUND_SENIOR_APPROVAL_AMOUNT,
+    refundProcessingSeconds: e.REFUND_PROCESSING_SECONDS,
+    escalationLadder: e.ESCALATION_LADDER,
+    escalationReopenThreshold: e.ESCALATION_REOPEN_THRESHOLD,
+    surveyLinkTemplate: e.SURVEY_LINK_TEMPLATE,
+    surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
 }
 

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   idempotency_key_reused: 'unprocessable',
   refund_window_expired: 'unprocessable',
   refund_exceeds_transaction: 'unprocessable',
+  evidence_window_closed: 'unprocessable',
   rate_limited: 'rate_limited',
   service_unavailable: 'unavailable',
   internal_error: 'internal',

@@ -42,10 +42,10 @@ describe('reading the global log (real Postgres)', () => {
 
   /**
    * pg_snapshot_xmin is cluster-wide: a transaction open in another test file's database briefly
-   * holds events back. Drain until the consumer has seen `n` events (or give up after 10 s).
+   * holds events back. Drain until the consumer has seen `n` events (or give up after 30 s).
    */
   async function drainUntil(runner: ConsumerRunner, consumer: RecordingConsumer, n: number): Promise<void> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     while (consumer.seen.length < n && Date.now() < deadline) {
       await runner.drain();
       if (consumer.seen.length < n) await new Promise((r) => setTimeout(r, 20));

@@ -7,6 +7,8 @@ export enum QueueName {
   Surveys = 'surveys',
   Webhooks = 'webhooks',
   Tickets = 'tickets',
+  Disputes = 'disputes',
+  Refunds = 'refunds',
   Maintenance = 'maintenance',
 }
 
@@ -15,7 +17,11 @@ export enum JobName {
   SlaWarning = 'sla-warning',
   SlaDeadline = 'sla-deadline',
   EscalateTicket = 'escalate-ticket',
+  RouteEscalation = 'route-escalation',
+  DrainEscalationQueue = 'drain-escalation-queue',
   AutoCloseTicket = 'auto-close-ticket',
+  DisputeMerchantDeadline = 'dispute-merchant-deadline',
+  RefundOverdue = 'refund-overdue',
   SendSurvey = 'send-survey',
   SurveyReminder = 'survey-reminder',
   ExpireSurvey = 'expire-survey',

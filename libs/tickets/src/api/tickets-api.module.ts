@@ -1,3 +1,4 @@
+import { MessageLoaderFactory } from './graphql/message.loader';
 import { Module } from '@nestjs/common';
 import { GraphqlPubSubModule } from '@kefu/platform/graphql/pubsub';
 import { TicketsCoreModule } from '../tickets.module';
@@ -24,6 +25,7 @@ import { TicketsController } from './rest/tickets.controller';
     TicketsResolver,
     TicketMutationsResolver,
     TicketFieldsResolver,
+    MessageLoaderFactory,
     TicketConnectionResolver,
     MessageConnectionResolver,
     TicketSubscriptionResolver,

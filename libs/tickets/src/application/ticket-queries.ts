@@ -186,6 +186,45 @@ export class TicketQueries {
     };
   }
 
+  /**
+   * The first page of messages of several tickets in one query (a GraphQL page of tickets asking for
+   * `messages(first: n)`): the same pages `messages()` returns, one round trip for all of them.
+   */
+  async firstMessagesOf(
+    ticketIds: readonly string[],
+    includeInternal: boolean,
+    first: number,
+  ): Promise<Map<string, Page<MessageView>>> {
+    const vis = includeInternal ? '' : `AND visibility = 'public'`;
+    const rows = (await this.ds.query(
+      `SELECT * FROM (
+         SELECT m.*, row_number() OVER (PARTITION BY ticket_id ORDER BY seq) AS rn
+           FROM ticket_messages m WHERE ticket_id = ANY($1) ${vis}
+       ) x WHERE rn <= $2 ORDER BY ticket_id, seq`,
+      [ticketIds, first + 1],
+    )) as MessageRow[];
+    const byTicket = new Map<string, MessageRow[]>(ticketIds.map((id) => [id, []]));
+    for (const r of rows) byTicket.get(r.ticket_id)?.push(r);
+    const out = new Map<string, Page<MessageView>>();
+    for (const [ticketId, list] of byTicket) {
+      out.set(ticketId, {
+        items: list
+          .slice(0, first)
+          .map((r) => ({ cursor: encodePageCursor('seq', r.seq, r.id), node: toMessageView(r) })),
+        hasNextPage: list.length > first,
+        totalCount: async () =>
+          Number(
+            (
+              (await this.ds.query(`SELECT count(*) AS c FROM ticket_messages WHERE ticket_id = $1 ${vis}`, [
+                ticketId,
+              ])) as Array<{ c: string }>
+            )[0].c,
+          ),
+      });
+    }
+    return out;
+  }
+
   /** Public messages of several tickets at once (REST list pages, DataLoader). */
   async publicMessagesOf(ticketIds: readonly string[]): Promise<Map<string, MessageView[]>> {
     const rows = (await this.ds.query(

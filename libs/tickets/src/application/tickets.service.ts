@@ -134,17 +134,17 @@ export class TicketsService {
   /**
    * Any other ticket command inside the caller's transaction (escalate, assign, set status, reply…),
    * with the same access rules as the public methods: a principal who may not see the ticket gets
-   * not_found. Use a system principal for worker-driven changes.
+   * not_found. Pass `'system'` for worker-driven changes (routing, escalation triggers).
    */
   async executeIn<T extends Exclude<TicketCommand, { type: 'OpenTicket' }>['type']>(
     tx: Tx,
-    principal: Principal,
+    principal: Principal | 'system',
     ticketId: string,
     type: T,
     data: Extract<TicketCommand, { type: T }>['data'],
     opts: { expectedVersion?: number } = {},
   ): Promise<TicketView> {
-    const actor = actorFromPrincipal(principal);
+    const actor = principal === 'system' ? SYSTEM_DOMAIN_ACTOR : actorFromPrincipal(principal);
     const command = { type, actor, now: new Date().toISOString(), data } as TicketCommand;
     return this.handleIn(tx, actor, ticketId, command, opts);
   }

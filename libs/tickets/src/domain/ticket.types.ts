@@ -55,6 +55,8 @@ export const ESCALATION_TRIGGERS = [
   'reopened',
   'low_survey_score',
   'complaint',
+  // A refund not settled by its promised date (DOMAIN.md, Refunds): its follow-up ticket escalates.
+  'refund_overdue',
 ] as const;
 export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
 

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, EventStore, LOG_START, LogCursor, decodeCursor, encodeCursor } from '@kefu/platform';
+import {
+  DomainError,
+  EventStore,
+  LOG_START,
+  LogCursor,
+  PublicEventSources,
+  decodeCursor,
+  encodeCursor,
+  scopedPublicTypes,
+} from '@kefu/platform';
 import { TICKET_STREAM_TYPE } from '@kefu/tickets';
 import { MAPPED_TICKET_EVENT_TYPES, toPublicEvent } from '../domain/event-mapper';
 import { PublicEvent } from '@kefu/platform';
@@ -18,6 +27,8 @@ interface FeedRow {
   global_position: string;
   transaction_id: string;
   stream_id: string;
+  stream_type: string;
+  ticket_id: string;
   event_id: string;
   event_type: string;
   schema_version: number;
@@ -32,13 +43,16 @@ interface FeedRow {
  * A partner channel's public events in log order, for partners who poll instead of receiving
  * webhooks. Same commit-safe read as the consumers (EventStore.readAll): only transactions below
  * the snapshot's xmin, ordered by (transaction_id, global_position), so a transaction that commits
- * late is returned later, never skipped; the cursor is that pair. Same mapper as the webhooks.
+ * late is returned later, never skipped; the cursor is that pair. Same mappers as the webhooks: ticket
+ * events, and the events of module streams (disputes, refunds…) through their ticket's link. A scoped
+ * partner (payments core, wallet core) also gets its scope's events of every ticket.
  */
 @Injectable()
 export class EventFeedService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
+    private readonly sources: PublicEventSources,
   ) {}
 
   parseCursor(cursor: string | undefined): LogCursor {
@@ -51,38 +65,60 @@ export class EventFeedService {
     return c;
   }
 
-  async page(channel: string, after: LogCursor, limit: number): Promise<FeedPage> {
+  async page(
+    channel: string,
+    after: LogCursor,
+    limit: number,
+    scopes: readonly string[] = [],
+  ): Promise<FeedPage> {
+    const scopedTypes = this.sources.eventTypesFor(scopedPublicTypes(scopes));
     const rows = (await this.dataSource.query(
       `SELECT e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, e.stream_id,
-              e.event_id, e.event_type, e.schema_version, e.data, e.created_at, t.number, t.channel, t.external_ref
+              e.stream_type, t.id AS ticket_id, e.event_id, e.event_type, e.schema_version, e.data, e.created_at,
+              t.number, t.channel, t.external_ref
          FROM es_events e
-         JOIN ticket_view t ON t.id = e.stream_id
-        WHERE e.stream_type = $1
-          AND e.event_type = ANY($2::text[])
-          AND t.opened_by_kind = 'partner' AND t.opened_by_id = $3
+         LEFT JOIN es_stream_tickets l ON e.stream_type <> $1 AND l.stream_id = e.stream_id
+         JOIN ticket_view t ON t.id = CASE WHEN e.stream_type = $1 THEN e.stream_id ELSE l.ticket_id END
+        WHERE e.event_type = ANY($2::text[])
+          AND ((t.opened_by_kind = 'partner' AND t.opened_by_id = $3) OR e.event_type = ANY($7::text[]))
           AND (e.transaction_id, e.global_position) > ($4::xid8, $5::bigint)
           AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY e.transaction_id, e.global_position
         LIMIT $6`,
       [
         TICKET_STREAM_TYPE,
-        MAPPED_TICKET_EVENT_TYPES,
+        [...MAPPED_TICKET_EVENT_TYPES, ...this.sources.eventTypes()],
         channel,
         after.transactionId,
         after.globalPosition,
         limit,
+        scopedTypes,
       ],
     )) as FeedRow[];
     const data: PublicEvent[] = [];
     for (const r of rows) {
       const up = this.store.upcasters.upcast(r.event_type, r.schema_version, r.data);
-      const event = toPublicEvent({
-        eventId: r.event_id,
-        type: r.event_type,
-        data: up.data,
-        recordedAt: r.created_at,
-        ticket: { id: r.stream_id, number: r.number, channel: r.channel, externalRef: r.external_ref },
-      });
+      const ticket = { id: r.ticket_id, number: r.number, channel: r.channel, externalRef: r.external_ref };
+      const event =
+        r.stream_type === TICKET_STREAM_TYPE
+          ? toPublicEvent({
+              eventId: r.event_id,
+              type: r.event_type,
+              data: up.data,
+              recordedAt: r.created_at,
+              ticket,
+            })
+          : this.sources.toPublic(
+              r.stream_type,
+              {
+                eventId: r.event_id,
+                streamId: r.stream_id,
+                type: r.event_type,
+                data: up.data,
+                recordedAt: r.created_at,
+              },
+              ticket,
+            );
       if (event) data.push(event);
     }
     const last = rows[rows.length - 1];

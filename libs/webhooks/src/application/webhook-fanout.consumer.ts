@@ -1,12 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { EventConsumer, StoredEvent, Tx } from '@kefu/platform';
+import { EventConsumer, PublicEventSources, StoredEvent, Tx, scopedPublicTypes } from '@kefu/platform';
 import { TICKET_STREAM_TYPE, TicketOpenedData } from '@kefu/tickets';
 import { deliveryIdOf } from '../domain/delivery-id';
 import { TicketRef, publicTypeOf, toPublicEvent } from '../domain/event-mapper';
+import { PublicEvent } from '@kefu/platform';
 import { DeliveryJobRequest, WebhookQueue } from '../infrastructure/webhook-queue';
 
 interface Owner {
-  channel: string;
+  /** The partner that brought the ticket in, if a partner did. */
+  channel?: string;
   ticket: TicketRef;
 }
 
@@ -20,7 +22,10 @@ interface EndpointTarget {
 
 /**
  * The global log → webhook deliveries. For each public event of a ticket a partner channel brought
- * in, one delivery row per subscribed endpoint of that channel (deterministic id, ON CONFLICT DO
+ * in (the ticket's own events, and those of streams linked to it: disputes, refunds, recovery cases,
+ * surveys — through PublicEventSources), one delivery row per subscribed endpoint of that channel,
+ * plus one per endpoint of a partner whose scope covers the event type (the payments core, the wallet
+ * core), (deterministic id, ON CONFLICT DO
  * NOTHING) in the batch transaction, and one job per delivery added to Redis before the
  * checkpoint commits. A crash in between re-runs the batch: the rows exist or are re-inserted, the
  * job ids are the same, and the delivery job sends each at most once successfully.
@@ -30,13 +35,24 @@ export class WebhookFanout implements EventConsumer {
   readonly batchSize = 200;
   private readonly logger = new Logger(WebhookFanout.name);
 
-  constructor(private readonly queue: WebhookQueue) {}
+  constructor(
+    private readonly queue: WebhookQueue,
+    private readonly sources: PublicEventSources,
+  ) {}
 
   async handle(events: StoredEvent[], tx: Tx): Promise<void> {
-    const candidates = events.filter((e) => e.streamType === TICKET_STREAM_TYPE && publicTypeOf(e.type));
+    const candidates = events.filter((e) =>
+      e.streamType === TICKET_STREAM_TYPE
+        ? publicTypeOf(e.type) !== undefined
+        : this.sources.publicTypeOf(e.streamType, e.type) !== undefined,
+    );
     if (candidates.length === 0) return;
-    const owners = await this.ownersOf(tx, [...new Set(candidates.map((e) => e.streamId))]);
-    const channels = [...new Set([...owners.values()].map((o) => o.channel))];
+    const ticketOf = await this.ticketsOf(tx, candidates);
+    const owners = await this.ownersOf(tx, [...new Set(ticketOf.values())]);
+    const scoped = await this.scopedPartners(tx);
+    const channels = [
+      ...new Set([...[...owners.values()].flatMap((o) => (o.channel ? [o.channel] : [])), ...scoped.keys()]),
+    ];
     if (channels.length === 0) return;
     // FOR SHARE: enabling, disabling or deleting an endpoint waits for this batch, so a delivery is
     // never inserted as 'held' for an endpoint enabled meanwhile (or pending for a deleted one).
@@ -56,22 +72,19 @@ export class WebhookFanout implements EventConsumer {
       status: string;
     }> = [];
     for (const e of candidates) {
-      const owner = owners.get(e.streamId);
+      const ticketId = ticketOf.get(e.eventId);
+      const owner = ticketId ? owners.get(ticketId) : undefined;
       if (!owner) continue;
+      const event = this.toPublic(e, owner.ticket);
+      if (!event) continue;
       // Like Stripe: an endpoint gets the events that happened after it was registered, even when
       // the fan-out runs late (a lagging worker, a reset checkpoint), never the history before it.
       const subscribed = endpoints.filter(
-        (ep) => ep.channel === owner.channel && ep.created_at.getTime() <= e.createdAt.getTime(),
+        (ep) =>
+          (ep.channel === owner.channel || scoped.get(ep.channel)?.has(event.type)) &&
+          ep.created_at.getTime() <= e.createdAt.getTime(),
       );
       if (subscribed.length === 0) continue;
-      const event = toPublicEvent({
-        eventId: e.eventId,
-        type: e.type,
-        data: e.data,
-        recordedAt: e.createdAt,
-        ticket: owner.ticket,
-      });
-      if (!event) continue;
       const body = JSON.stringify(event); // built once: every attempt sends exactly these bytes
       for (const ep of subscribed) {
         if (!ep.events.includes(event.type)) continue;
@@ -131,6 +144,58 @@ export class WebhookFanout implements EventConsumer {
     );
   }
 
+  private toPublic(e: StoredEvent, ticket: TicketRef): PublicEvent | undefined {
+    if (e.streamType === TICKET_STREAM_TYPE)
+      return toPublicEvent({
+        eventId: e.eventId,
+        type: e.type,
+        data: e.data,
+        recordedAt: e.createdAt,
+        ticket,
+      });
+    return this.sources.toPublic(
+      e.streamType,
+      { eventId: e.eventId, streamId: e.streamId, type: e.type, data: e.data, recordedAt: e.createdAt },
+      ticket,
+    );
+  }
+
+  /** Event id → the ticket it belongs to: its own stream, or the ticket a module stream is linked to. */
+  private async ticketsOf(tx: Tx, events: StoredEvent[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const linked = [
+      ...new Set(events.filter((e) => e.streamType !== TICKET_STREAM_TYPE).map((e) => e.streamId)),
+    ];
+    const links = new Map<string, string>();
+    if (linked.length) {
+      const rows = await tx.rows<{ stream_id: string; ticket_id: string }>(
+        `SELECT stream_id, ticket_id FROM es_stream_tickets WHERE stream_id = ANY($1::text[])`,
+        [linked],
+      );
+      for (const r of rows) links.set(r.stream_id, r.ticket_id);
+      const unlinked = linked.filter((id) => !links.has(id));
+      // A module that forgot linkStreamToTicket: its events cannot be routed to anyone.
+      if (unlinked.length)
+        this.logger.error({ streams: unlinked }, 'public events of streams not linked to a ticket');
+    }
+    for (const e of events) {
+      const ticketId = e.streamType === TICKET_STREAM_TYPE ? e.streamId : links.get(e.streamId);
+      if (ticketId) out.set(e.eventId, ticketId);
+    }
+    return out;
+  }
+
+  /** Partners holding a scope (through any active key) → the public types they get for every ticket. */
+  private async scopedPartners(tx: Tx): Promise<Map<string, Set<string>>> {
+    const rows = await tx.rows<{ partner: string; scopes: string[] }>(
+      `SELECT partner, array_agg(DISTINCT s) AS scopes
+         FROM api_keys, unnest(scopes) AS s
+        WHERE revoked_at IS NULL
+        GROUP BY partner`,
+    );
+    return new Map(rows.map((r) => [r.partner, new Set<string>(scopedPublicTypes(r.scopes))]));
+  }
+
   /** The partner channel that owns each ticket (ticket_view; the ticket's first event if the row is missing). */
   private async ownersOf(tx: Tx, ticketIds: string[]): Promise<Map<string, Owner>> {
     const owners = new Map<string, Owner>();
@@ -146,12 +211,10 @@ export class WebhookFanout implements EventConsumer {
       [ticketIds],
     );
     for (const r of rows) {
-      if (r.opened_by_kind === 'partner' && r.opened_by_id) {
-        owners.set(r.id, {
-          channel: r.opened_by_id,
-          ticket: { id: r.id, number: r.number, channel: r.channel, externalRef: r.external_ref },
-        });
-      }
+      owners.set(r.id, {
+        channel: r.opened_by_kind === 'partner' && r.opened_by_id ? r.opened_by_id : undefined,
+        ticket: { id: r.id, number: r.number, channel: r.channel, externalRef: r.external_ref },
+      });
     }
     const missing = ticketIds.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) {
@@ -162,17 +225,15 @@ export class WebhookFanout implements EventConsumer {
       );
       for (const o of opened) {
         const d = o.data;
-        if (d.openedBy?.kind === 'partner' && d.openedBy.id) {
-          owners.set(o.stream_id, {
-            channel: d.openedBy.id,
-            ticket: {
-              id: o.stream_id,
-              number: d.number,
-              channel: d.channel,
-              externalRef: d.externalRef ?? null,
-            },
-          });
-        }
+        owners.set(o.stream_id, {
+          channel: d.openedBy?.kind === 'partner' && d.openedBy.id ? d.openedBy.id : undefined,
+          ticket: {
+            id: o.stream_id,
+            number: d.number,
+            channel: d.channel,
+            externalRef: d.externalRef ?? null,
+          },
+        });
       }
       this.logger.warn({ tickets: missing.length }, 'ticket_view rows missing; owners read from the log');
     }

@@ -1,8 +1,9 @@
-import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, DomainError, Principal, StoredEvent } from '@kefu/platform';
+import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, DomainError, GraphqlContext, Principal, StoredEvent } from '@kefu/platform';
 import { TicketQueries } from '../../application/ticket-queries';
 import { INTERNAL_TICKET_EVENT_TYPES } from '../../domain/ticket.events';
 import { isStaff, orUndefined, pageSize } from './graphql-args';
+import { MessageLoaderFactory } from './message.loader';
 import { messagesFromEvents, pageOf } from './ticket-as-of';
 import { MessageConnectionModel } from './message.model';
 import { toMessageConnection, toTimelineConnection } from './ticket.mapper';
@@ -17,7 +18,10 @@ const INTERNAL_TYPES: readonly string[] = INTERNAL_TICKET_EVENT_TYPES;
  */
 @Resolver(() => TicketModel)
 export class TicketFieldsResolver {
-  constructor(private readonly queries: TicketQueries) {}
+  constructor(
+    private readonly queries: TicketQueries,
+    private readonly messageLoaders: MessageLoaderFactory,
+  ) {}
 
   @ResolveField(() => MessageConnectionModel, {
     description:
@@ -26,6 +30,7 @@ export class TicketFieldsResolver {
   async messages(
     @Parent() ticket: TicketModel,
     @CurrentPrincipal() principal: Principal,
+    @Context() ctx: GraphqlContext,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('includeInternal', { type: () => Boolean, nullable: true, defaultValue: false })
@@ -47,10 +52,13 @@ export class TicketFieldsResolver {
         after,
       );
     }
-    return toMessageConnection(
-      await this.queries.messages(ticket.id, internal, n, orUndefined(after)),
-      after,
-    );
+    if (!after) {
+      const page = await this.messageLoaders
+        .for(ctx)
+        .load({ ticketId: ticket.id, includeInternal: internal, first: n });
+      return toMessageConnection(page, after);
+    }
+    return toMessageConnection(await this.queries.messages(ticket.id, internal, n, after), after);
   }
 
   @ResolveField(() => TimelineConnectionModel, {

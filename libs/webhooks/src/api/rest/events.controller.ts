@@ -38,6 +38,6 @@ export class EventsController {
       throw DomainError.validation([{ field: 'after', message: 'give either after or cursor, not both' }]);
     }
     const after = this.feed.parseCursor(q.after ?? q.cursor);
-    return this.feed.page(principal.partner, after, q.limit ?? FEED_DEFAULT_LIMIT);
+    return this.feed.page(principal.partner, after, q.limit ?? FEED_DEFAULT_LIMIT, principal.scopes ?? []);
   }
 }

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TicketsApiModule } from '@kefu/tickets';
+import { FeedbackCoreModule } from '../feedback.module';
+import { FeedbackResolver } from './graphql/feedback.resolver';
+import { SurveysResolver, TicketSurveyResolver } from './graphql/surveys.resolver';
+import { FeedbackController } from './rest/feedback.controller';
+import { SurveyRateLimiter } from './rest/rate-limit';
+import { SurveysController } from './rest/surveys.controller';
+
+/** REST (survey links, partner feedback) and GraphQL (surveys, feedback, satisfaction, Ticket.survey). */
+@Module({
+  imports: [FeedbackCoreModule, TicketsApiModule],
+  controllers: [SurveysController, FeedbackController],
+  providers: [SurveyRateLimiter, SurveysResolver, TicketSurveyResolver, FeedbackResolver],
+})
+export class FeedbackApiModule {}

@@ -1,0 +1,5 @@
+export * from './domain/cjk-search';
+export * from './application/help-centre.service';
+export * from './application/starter-content';
+export * from './application/seed';
+export * from './help-centre.module';

@@ -1,0 +1,59 @@
+import { DomainError, Principal, Tx } from '@kefu/platform';
+import { TicketQueries, TicketView, actorFromPrincipal, canSeeTicket } from '@kefu/tickets';
+
+/**
+ * The worker's identity for ticket commands issued on its own (escalations, follow-up tickets): a
+ * principal the tickets' permission table lets act as staff. Events record it as `kefu-system`.
+ */
+export const SYSTEM_PRINCIPAL: Principal = { kind: 'user', sub: 'kefu-system', role: 'admin', name: 'Kefu' };
+
+/** Domain rule errors (any module's, same shape) become the platform's DomainError. */
+export function toDomainError(e: unknown): unknown {
+  if (
+    e instanceof Error &&
+    (e.name === 'DomainRuleError' || e.name === 'RefundRuleError' || e.name === 'DisputeRuleError')
+  ) {
+    const err = e as Error & {
+      code: ConstructorParameters<typeof DomainError>[0];
+      errors?: Array<{ field: string; message: string }>;
+    };
+    return new DomainError(err.code, err.message, err.errors?.length ? { errors: err.errors } : {});
+  }
+  return e;
+}
+
+/** A ticket the caller may see (read in the caller's transaction), else not_found. */
+export async function visibleTicketIn(
+  tx: Tx,
+  tickets: TicketQueries,
+  principal: Principal,
+  ticketId: string,
+): Promise<TicketView> {
+  const t = await tickets.byIdIn(tx, ticketId);
+  if (!t || !canSeeTicket(actorFromPrincipal(principal), { customerId: t.customer.id, openedBy: t.openedBy }))
+    throw DomainError.notFound('Ticket', ticketId);
+  return t;
+}
+
+/** Serialises writers of one per-transaction stream (fewer conflict retries under a burst). */
+export async function lockStream(tx: Tx, streamId: string): Promise<void> {
+  await tx.execute(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [streamId]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function assertUuid(id: string, field: string, what: string): void {
+  if (!UUID.test(id)) throw DomainError.validation([{ field, message: `must be ${what} (UUID)` }]);
+}
+
+/** A case linked to a ticket is the ticket customer's: another account is a client mistake. */
+export function customerOfTicket(
+  ticket: TicketView,
+  given: { id: string } | undefined | null,
+): TicketView['customer'] {
+  if (given && given.id !== ticket.customer.id)
+    throw DomainError.validation([
+      { field: 'customer.id', message: `must be the ticket's customer (${ticket.customer.id})` },
+    ]);
+  return given ? { ...ticket.customer, ...given } : ticket.customer;
+}
