@@ -125,5 +125,62 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   },
   { route: 'GET /v1/events', as: 'partnerX', input: queryOf(() => '/v1/events', ['after', 'limit']) },
 
-  // EXTENSION POINT: disputes, refunds, account recovery, feedback and surveys add their generators here.
+  {
+    route: 'POST /v1/disputes',
+    as: 'partnerX',
+    input: (w) =>
+      bodyOf(() => '/v1/disputes', {
+        customer: { id: 'cust-a' },
+        transaction: w.transaction(),
+        reason: 'r',
+        claimedAmount: 500,
+      })(w),
+  },
+  { route: 'GET /v1/disputes/:id', as: 'partnerX', input: idOf((id) => `/v1/disputes/${id}`) },
+  {
+    route: 'POST /v1/disputes/:id/evidence',
+    as: 'partnerX',
+    input: bodyOf((w) => `/v1/disputes/${w.ids.disputeX}/evidence`, {
+      party: 'merchant',
+      kind: 'statement',
+      description: 'd',
+    }),
+  },
+  {
+    route: 'POST /v1/refunds',
+    as: 'partnerX',
+    input: (w) =>
+      bodyOf(() => '/v1/refunds', {
+        customer: { id: 'cust-a' },
+        transaction: w.transaction(),
+        amount: 100,
+        reason: 'r',
+      })(w),
+  },
+  { route: 'GET /v1/refunds/:id', as: 'partnerX', input: idOf((id) => `/v1/refunds/${id}`) },
+  {
+    route: 'POST /v1/refunds/:id/payout-result',
+    as: 'partnerX',
+    input: bodyOf((w) => `/v1/refunds/${w.ids.refundX}/payout-result`, {
+      status: 'failed',
+      reference: 'po',
+      failureReason: 'x',
+    }),
+  },
+  {
+    route: 'POST /v1/feedback',
+    as: 'partnerX',
+    input: bodyOf(() => '/v1/feedback', { customer: { id: 'cust-a' }, kind: 'praise', body: 'b' }),
+  },
+  { route: 'GET /v1/surveys/:token', as: 'none', input: idOf((t) => `/v1/surveys/${t}`) },
+  {
+    route: 'POST /v1/surveys/:token/responses',
+    as: 'none',
+    input: () =>
+      fc
+        .tuple(hostileId, hostileBody({ score: 5, comment: 'c' }))
+        .map(([t, body]) => ({ path: `/v1/surveys/${t}/responses`, body })),
+  },
+
+  // EXTENSION POINT: account recovery adds its generators here.
 ];

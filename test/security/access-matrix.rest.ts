@@ -144,5 +144,85 @@ export const REST_MATRIX: RestRow[] = [
     expect: byRole({ none: 401, customer: 403, partner: 200, staff: 403 }),
   },
 
-  // EXTENSION POINT: disputes, refunds, account recovery, feedback and surveys add their rows here.
+  // disputes
+  {
+    route: 'POST /v1/disputes',
+    request: (w) => ({
+      path: '/v1/disputes',
+      body: {
+        customer: { id: 'cust-a' },
+        transaction: w.transaction(),
+        reason: 'never arrived',
+        claimedAmount: 500,
+      },
+    }),
+    expect: byRole({ none: 401, customer: 201, partner: 201, staff: 201 }, { customerB: 403 }),
+  },
+  {
+    route: 'GET /v1/disputes/:id',
+    request: (w) => ({ path: `/v1/disputes/${w.ids.disputeX}` }),
+    expect: byRole({ none: 401, customer: 200, partner: 200, staff: 200 }, ownedByX),
+  },
+  {
+    route: 'POST /v1/disputes/:id/evidence',
+    case: 'merchant evidence',
+    request: async (w) => ({
+      path: `/v1/disputes/${await w.freshDispute()}/evidence`,
+      body: { party: 'merchant', kind: 'statement', description: 'we shipped' },
+    }),
+    // The merchant's side: a customer may not speak for it.
+    expect: byRole({ none: 401, customer: 201, partner: 201, staff: 201 }, { ...ownedByX, customerA: 403 }),
+  },
+
+  // refunds
+  {
+    route: 'POST /v1/refunds',
+    request: (w) => ({
+      path: '/v1/refunds',
+      body: {
+        customer: { id: 'cust-a' },
+        transaction: w.transaction(),
+        amount: 100,
+        reason: 'charged twice',
+      },
+    }),
+    expect: byRole({ none: 401, customer: 201, partner: 201, staff: 201 }, { customerB: 403 }),
+  },
+  {
+    route: 'GET /v1/refunds/:id',
+    request: (w) => ({ path: `/v1/refunds/${w.ids.refundX}` }),
+    expect: byRole({ none: 401, customer: 200, partner: 200, staff: 200 }, ownedByX),
+  },
+  {
+    // A requested (not approved) refund: its owner learns it cannot be paid yet.
+    route: 'POST /v1/refunds/:id/payout-result',
+    request: async (w) => ({
+      path: `/v1/refunds/${await w.freshRefund()}/payout-result`,
+      body: { status: 'succeeded', reference: 'po-1' },
+    }),
+    expect: byRole({ none: 401, customer: 403, partner: 409, staff: 403 }, { partnerY: 404 }),
+  },
+
+  // feedback and surveys
+  {
+    route: 'POST /v1/feedback',
+    request: () => ({
+      path: '/v1/feedback',
+      body: { customer: { id: 'cust-a' }, kind: 'praise', body: 'Great help' },
+    }),
+    expect: byRole({ none: 401, customer: 403, partner: 201, staff: 403 }),
+  },
+  {
+    // Public, by token: a token that does not exist is 404 for everyone.
+    route: 'GET /v1/surveys/:token',
+    request: () => ({ path: `/v1/surveys/${'t'.repeat(32)}` }),
+    expect: byRole({ none: 404, customer: 404, partner: 404, staff: 404 }),
+  },
+  {
+    route: 'POST /v1/surveys/:token/responses',
+    request: () => ({ path: `/v1/surveys/${'t'.repeat(32)}/responses`, body: { score: 5 } }),
+    expect: byRole({ none: 404, customer: 404, partner: 404, staff: 404 }),
+  },
+
+  // EXTENSION POINT: account recovery adds its rows here.
 ];

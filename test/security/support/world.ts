@@ -42,7 +42,14 @@ export interface World {
   /** The credential headers of each role (none: no header). */
   headers: Record<RoleName, Record<string, string>>;
   /** Objects seeded once: partner X's ticket of customer A and webhook; the same for Y/B. */
-  ids: { ticketX: string; ticketY: string; webhookX: string; webhookY: string };
+  ids: {
+    ticketX: string;
+    ticketY: string;
+    webhookX: string;
+    webhookY: string;
+    disputeX: string;
+    refundX: string;
+  };
   /** Ids a role must never see in a successful answer (someone else's data). */
   foreign: Record<RoleName, string[]>;
   rest(
@@ -57,6 +64,11 @@ export interface World {
   freshTicket(): Promise<string>;
   /** A new webhook endpoint of partner X. */
   freshWebhook(): Promise<string>;
+  /** A new dispute / refund of partner X's for customer A. */
+  freshDispute(): Promise<string>;
+  freshRefund(): Promise<string>;
+  /** A wallet transaction no case refers to yet. */
+  transaction(): Record<string, unknown>;
   /** A new, unused API key (for revokeApiKey). */
   freshApiKey(): Promise<string>;
   /** Rows in es_events (for "nothing written"). */
@@ -125,19 +137,54 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
       )
     ).id as string;
 
+  let txSeq = 0;
+  const transaction = () => ({
+    id: `tx-${randomUUID()}-${++txSeq}`,
+    amount: 10_000,
+    currency: 'CNY',
+    merchantId: 'm-7',
+    occurredAt: new Date(Date.now() - 24 * 3600 * 1000).toISOString(),
+  });
+  const disputeOf = async (role: RoleName, customer: string) =>
+    (
+      await must(
+        rest(role, 'POST', '/v1/disputes', {
+          customer: { id: customer },
+          transaction: transaction(),
+          reason: 'never arrived',
+          claimedAmount: 7000,
+        }),
+        201,
+      )
+    ).id as string;
+  const refundOf = async (role: RoleName, customer: string) =>
+    (
+      await must(
+        rest(role, 'POST', '/v1/refunds', {
+          customer: { id: customer },
+          transaction: transaction(),
+          amount: 6000,
+          reason: 'charged twice',
+        }),
+        201,
+      )
+    ).id as string;
+
   const ids = {
     ticketX: await ticketOf('partnerX', 'cust-a'),
     ticketY: await ticketOf('partnerY', 'cust-b'),
     webhookX: await webhookOf('partnerX'),
     webhookY: await webhookOf('partnerY'),
+    disputeX: await disputeOf('partnerX', 'cust-a'),
+    refundX: await refundOf('partnerX', 'cust-a'),
   };
   const all = Object.values(ids);
   const foreign: Record<RoleName, string[]> = {
     none: all,
     customerA: [ids.ticketY, ids.webhookX, ids.webhookY],
-    customerB: [ids.ticketX, ids.webhookX, ids.webhookY],
+    customerB: [ids.ticketX, ids.webhookX, ids.webhookY, ids.disputeX, ids.refundX],
     partnerX: [ids.ticketY, ids.webhookY],
-    partnerY: [ids.ticketX, ids.webhookX],
+    partnerY: [ids.ticketX, ids.webhookX, ids.disputeX, ids.refundX],
     agent: [ids.webhookX, ids.webhookY],
     senior: [ids.webhookX, ids.webhookY],
     supervisor: [ids.webhookX, ids.webhookY],
@@ -162,6 +209,9 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
     },
     freshTicket: () => ticketOf('partnerX', 'cust-a'),
     freshWebhook: () => webhookOf('partnerX'),
+    freshDispute: () => disputeOf('partnerX', 'cust-a'),
+    freshRefund: () => refundOf('partnerX', 'cust-a'),
+    transaction,
     freshApiKey: async () => (await keys.create('email', `spare-${randomUUID().slice(0, 8)}`)).apiKey.id,
     eventCount: async () =>
       Number(((await ds.query(`SELECT count(*) AS c FROM es_events`)) as Array<{ c: string }>)[0].c),
