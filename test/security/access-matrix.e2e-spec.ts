@@ -70,7 +70,7 @@ describe('access matrix (e2e)', () => {
       const call = await row.request(w, role);
       const field = row.operation.split('.')[1];
       const outcome = row.operation.startsWith('Subscription.')
-        ? await subscriptionOutcome(role, call)
+        ? await subscriptionOutcome(role, call, row.trigger)
         : await operationOutcome(role, call, field);
       expect(outcome).toBe(row.expect[role]);
     });
@@ -86,7 +86,11 @@ describe('access matrix (e2e)', () => {
   }
 
   /** Subscribes as the role, changes the ticket, and reports what the subscriber got. */
-  async function subscriptionOutcome(role: RoleName, call: GqlCall): Promise<GqlOutcome> {
+  async function subscriptionOutcome(
+    role: RoleName,
+    call: GqlCall,
+    trigger?: (w: World) => Promise<unknown>,
+  ): Promise<GqlOutcome> {
     const h = w.headers[role];
     const client = createClient({
       url: `ws://127.0.0.1:${(w.t.server.address() as AddressInfo).port}/graphql`,
@@ -125,6 +129,7 @@ describe('access matrix (e2e)', () => {
         });
         // Once subscribed, a staff change to the ticket must reach whoever may see it.
         setTimeout(() => {
+          if (trigger) return void trigger(w);
           void w.gql('admin', 'mutation($i: TagTicketInput!) { tagTicket(input: $i) { id } }', {
             i: { ticketId: w.ids.ticketX, add: [`t${Date.now()}`] },
           });

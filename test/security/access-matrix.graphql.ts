@@ -1,3 +1,5 @@
+import { queueTopic } from '@kefu/escalation';
+import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
 import { byRole } from './support/expect';
 import { AGENT_ID, RoleName, World } from './support/world';
 
@@ -17,6 +19,8 @@ export interface GraphqlRow {
   case?: string;
   request(w: World, role: RoleName): Promise<GqlCall> | GqlCall;
   expect: Record<RoleName, GqlOutcome>;
+  /** Subscriptions: what makes an update happen once subscribed (default: a staff change to ticket X). */
+  trigger?(w: World): Promise<unknown>;
 }
 
 export interface GqlCall {
@@ -177,5 +181,223 @@ export const GRAPHQL_MATRIX: GraphqlRow[] = [
     expect: byRole({ none: U, customer: F, partner: F, staff: 'ok' }, { senior: F }),
   },
 
-  // EXTENSION POINT: disputes, refunds, account recovery, feedback, surveys, SLA policies add rows here.
+  // disputes
+  {
+    operation: 'Query.dispute',
+    case: "partner X's dispute of customer A",
+    request: (w) => ({
+      query: 'query($id: ID!) { dispute(id: $id) { id } }',
+      variables: { id: w.ids.disputeX },
+    }),
+    expect: byRole(
+      { none: U, customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: 'null', partnerY: 'null' },
+    ),
+  },
+  {
+    operation: 'Query.disputes',
+    request: () => ({ query: '{ disputes(first: 50) { edges { node { id } } } }' }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.openDispute',
+    request: (w) => ({
+      query: 'mutation($i: OpenDisputeInput!) { openDispute(input: $i) { id } }',
+      variables: {
+        i: {
+          customer: { id: 'cust-a' },
+          transaction: w.transaction(),
+          reason: 'never arrived',
+          claimedAmount: 500,
+        },
+      },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: F }),
+  },
+  {
+    operation: 'Mutation.submitDisputeEvidence',
+    case: "the customer's evidence",
+    request: async (w) => ({
+      query: 'mutation($i: SubmitDisputeEvidenceInput!) { submitDisputeEvidence(input: $i) { id } }',
+      variables: {
+        i: { disputeId: await w.freshDispute(), party: 'CUSTOMER', kind: 'receipt', description: 'paid' },
+      },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+  {
+    operation: 'Mutation.decideDispute',
+    request: async (w) => ({
+      query: 'mutation($i: DecideDisputeInput!) { decideDispute(input: $i) { id } }',
+      variables: { i: { disputeId: await w.freshDispute(), outcome: 'LOST', rationale: 'merchant shipped' } },
+    }),
+    // Seniors and supervisors decide disputes (the disputes module's DECIDER_ROLES), admins do not.
+    expect: byRole(
+      { none: U, customer: F, partner: F, staff: 'ok' },
+      { customerB: NF, partnerY: NF, agent: F, admin: F },
+    ),
+  },
+  {
+    operation: 'Mutation.withdrawDispute',
+    request: async (w) => ({
+      query: 'mutation($i: WithdrawDisputeInput!) { withdrawDispute(input: $i) { id } }',
+      variables: { i: { disputeId: await w.freshDispute(), reason: 'found it' } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+
+  // refunds
+  {
+    operation: 'Query.refund',
+    case: "partner X's refund of customer A",
+    request: (w) => ({
+      query: 'query($id: ID!) { refund(id: $id) { id } }',
+      variables: { id: w.ids.refundX },
+    }),
+    expect: byRole(
+      { none: U, customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: 'null', partnerY: 'null' },
+    ),
+  },
+  {
+    operation: 'Query.refunds',
+    request: () => ({ query: '{ refunds(first: 50) { edges { node { id } } } }' }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.requestRefund',
+    request: (w) => ({
+      query: 'mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }',
+      variables: {
+        i: { customer: { id: 'cust-a' }, transaction: w.transaction(), amount: 100, reason: 'charged twice' },
+      },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: F }),
+  },
+  {
+    operation: 'Mutation.startRefundReview',
+    request: async (w) => ({
+      query: 'mutation($i: StartRefundReviewInput!) { startRefundReview(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund() } },
+    }),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.approveRefund',
+    request: async (w) => ({
+      query: 'mutation($i: ApproveRefundInput!) { approveRefund(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund() } },
+    }),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.rejectRefund',
+    request: async (w) => ({
+      query: 'mutation($i: RejectRefundInput!) { rejectRefund(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund(), reason: 'duplicate' } },
+    }),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.cancelRefund',
+    request: async (w) => ({
+      query: 'mutation($i: CancelRefundInput!) { cancelRefund(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund(), reason: 'not needed' } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+
+  // feedback, surveys, satisfaction
+  {
+    operation: 'Query.feedback',
+    request: () => ({ query: '{ feedback(first: 10) { edges { node { id } } } }' }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
+    operation: 'Query.satisfaction',
+    request: () => ({ query: '{ satisfaction(groupBy: CHANNEL) { key responses } }' }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.submitFeedback',
+    case: "about partner X's ticket of customer A (staff speak for a ticket's customer)",
+    request: (w) => ({
+      query: 'mutation($i: SubmitFeedbackInput!) { submitFeedback(input: $i) { id } }',
+      variables: { i: { kind: 'PRAISE', body: 'Great help', ticketId: w.ids.ticketX } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: F, staff: 'ok' }, { customerB: NF }),
+  },
+  {
+    operation: 'Query.surveySettings',
+    request: () => ({ query: '{ surveySettings { delaySeconds } }' }),
+    expect: staffOnly,
+  },
+  {
+    operation: 'Mutation.updateSurveySettings',
+    request: () => ({
+      query: 'mutation($i: UpdateSurveySettingsInput!) { updateSurveySettings(input: $i) { delaySeconds } }',
+      variables: { i: { delaySeconds: 3600, reminderAfterSeconds: 86400, expiresAfterSeconds: 604800 } },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.respondToSurvey',
+    case: 'a token that does not exist',
+    request: () => ({
+      query: 'mutation($i: RespondToSurveyInput!) { respondToSurvey(input: $i) { id } }',
+      variables: { i: { token: 't'.repeat(32), score: 5 } },
+    }),
+    expect: byRole({ none: U, customer: NF, partner: F, staff: NF }),
+  },
+
+  // help centre and queues
+  {
+    operation: 'Query.helpArticles',
+    request: () => ({ query: '{ helpArticles(first: 5) { edges { node { id } } } }' }),
+    expect: byRole({ none: 'ok', customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Query.supportChannels',
+    request: () => ({ query: '{ supportChannels { channel } }' }),
+    expect: byRole({ none: 'ok', customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.upsertHelpArticle',
+    request: () => ({
+      query: 'mutation($i: UpsertHelpArticleInput!) { upsertHelpArticle(input: $i) { id } }',
+      variables: {
+        i: { title: 'Refunds', body: 'How refunds work', category: 'PAYMENT_FAILED', language: 'en' },
+      },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.upsertSupportChannel',
+    request: () => ({
+      query: 'mutation($i: UpsertSupportChannelInput!) { upsertSupportChannel(input: $i) { channel } }',
+      variables: { i: { channel: 'APP', name: 'In-app chat', alwaysOpen: true } },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' }),
+  },
+  {
+    operation: 'Query.queueStats',
+    request: () => ({ query: '{ queueStats { tier open } }' }),
+    expect: staffOnly,
+  },
+  {
+    operation: 'Subscription.queueUpdated',
+    request: () => ({ query: 'subscription { queueUpdated { tier open } }' }),
+    // The worker publishes queue figures (QueueStatsPublisher); no worker here, so the message is sent directly.
+    trigger: (w) =>
+      w.t.app.get(GraphqlPubSub).publish(queueTopic('any'), {
+        tier: 'L1',
+        open: 1,
+        unassigned: 1,
+        oldestWaitingSince: null,
+        medianFirstResponseSeconds: null,
+      }),
+    expect: byRole({ none: 'REFUSED', customer: F, partner: F, staff: 'ok' }),
+  },
+
+  // EXTENSION POINT: account recovery and SLA policies add rows here.
 ];
