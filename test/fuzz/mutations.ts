@@ -72,5 +72,67 @@ export const FUZZ_MUTATIONS: FuzzMutation[] = [
     variables: () => hostileValue.map((id) => ({ id })),
   },
 
-  // EXTENSION POINT: disputes, refunds, account recovery, feedback, surveys, SLA policies add rows here.
+  withInput('openDispute', 'partnerX', (w) => ({
+    customer: { id: 'cust-a' },
+    transaction: w.transaction(),
+    reason: 'never arrived',
+    claimedAmount: 500,
+  })),
+  withInput('submitDisputeEvidence', 'partnerX', (w) => ({
+    disputeId: w.ids.disputeX,
+    party: 'MERCHANT',
+    kind: 'statement',
+    description: 'shipped',
+  })),
+  withInput('decideDispute', 'senior', (w) => ({
+    disputeId: w.ids.disputeX,
+    outcome: 'SETTLED',
+    awardedAmount: 100,
+    rationale: 'r',
+  })),
+  withInput('withdrawDispute', 'partnerX', (w) => ({ disputeId: w.ids.disputeX, reason: 'r' })),
+  withInput('requestRefund', 'partnerX', (w) => ({
+    customer: { id: 'cust-a' },
+    transaction: w.transaction(),
+    amount: 100,
+    reason: 'r',
+  })),
+  withInput('startRefundReview', 'agent', (w) => ({ refundId: w.ids.refundX })),
+  withInput('approveRefund', 'senior', (w) => ({ refundId: w.ids.refundX, expectedVersion: 1 })),
+  withInput('rejectRefund', 'agent', (w) => ({ refundId: w.ids.refundX, reason: 'r' })),
+  withInput('cancelRefund', 'partnerX', (w) => ({ refundId: w.ids.refundX, reason: 'r' })),
+  withInput('respondToSurvey', 'customerA', () => ({ token: 't'.repeat(32), score: 5, comment: 'c' })),
+  withInput('submitFeedback', 'customerA', (w) => ({
+    kind: 'COMPLAINT',
+    body: 'b',
+    ticketId: w.ids.ticketX,
+    agentId: 'agent-1',
+  })),
+  withInput(
+    'updateSurveySettings',
+    'admin',
+    () => ({ delaySeconds: 60, reminderAfterSeconds: 120, expiresAfterSeconds: 600 }),
+    'delaySeconds',
+  ),
+  withInput('upsertHelpArticle', 'admin', () => ({
+    title: 't',
+    body: 'b',
+    category: 'PAYMENT_FAILED',
+    language: 'en',
+  })),
+  withInput(
+    'upsertSupportChannel',
+    'admin',
+    () => ({
+      channel: 'APP',
+      name: 'n',
+      contact: 'c',
+      opensAt: '09:00',
+      closesAt: '18:00',
+      alwaysOpen: false,
+    }),
+    'channel',
+  ),
+
+  // EXTENSION POINT: account recovery and SLA policies add rows here.
 ];
