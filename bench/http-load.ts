@@ -7,7 +7,7 @@ export interface HttpLoadSpec {
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
-  /** The request body; every `{{n}}` in it becomes a per-request sequence number (unique bodies). */
+  /** The request body; every `{{n}}` in it (and in header values) becomes a per-request sequence number. */
   body?: string;
   /** The status a successful answer has; anything else counts as an error. */
   expectStatus: number;
@@ -67,8 +67,10 @@ async function load(spec: HttpLoadSpec): Promise<HttpLoadResult> {
   let seq = spec.firstSeq ?? 0;
   const send = (): Promise<Answer> =>
     new Promise((resolve, reject) => {
-      const body = parts?.join(String(seq++));
-      const headers: Record<string, string> = { ...spec.headers };
+      const n = String(seq++);
+      const body = parts?.join(n);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(spec.headers)) headers[k] = v.split('{{n}}').join(n); // e.g. Idempotency-Key
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const req = request(
         { host: '127.0.0.1', port: spec.port, method: spec.method, path: spec.path, headers, agent },

@@ -9,15 +9,19 @@ import { CaseResult } from './measure';
 // `npm run bench`: compiled by tsconfig.bench.json into dist-bench/, run from there. Runs the append
 // benchmark, then the tickets benchmark; BENCH_ONLY=append or BENCH_ONLY=tickets runs one of them.
 // BENCH_SECONDS (default 5) per case, BENCH_WARMUP_SECONDS (default 1), BENCH_WRITERS (append, default
-// "1,32"), BENCH_REST_CLIENTS (tickets over REST, default "1,32"), BENCH_GRAPHQL_CLIENTS (ticket pages,
+// "1,32"), BENCH_REST_CLIENTS (tickets over REST, default "1,50"), BENCH_GRAPHQL_CLIENTS (ticket pages,
 // default "1,8"), BENCH_TICKETS (seeded tickets, default 100000). BENCH_ONLY=sla: SLA breach latency with
 // BENCH_SLA_TIMERS pending timers (default 100000) due over BENCH_SLA_WINDOW_SECONDS (default timers/100),
 // the first one BENCH_SLA_LEAD_SECONDS after seeding starts (default 100 + timers/150: seeding, worker start-up and the 36 s warning lead).
+// BENCH_ONLY=pipeline: API/worker RSS under load, dispatcher lag and projection rebuild (pipeline.bench.ts),
+// sized by BENCH_PIPELINE_CLIENTS (default 50), BENCH_TIMERS (pending timers, default 10000),
+// BENCH_LAG_SAMPLES (default 50) and BENCH_REBUILD_EVENTS (default 100000).
 // DATABASE_URL names the server (each benchmark creates a fresh kefu_bench_<ts> database on it and drops it).
 const ROOT = join(__dirname, '..', '..');
 const RESULT_FILE = join(ROOT, 'bench', 'results', 'append.md');
 const TICKETS_RESULT_FILE = join(ROOT, 'bench', 'results', 'tickets.md');
 const SLA_RESULT_FILE = join(ROOT, 'bench', 'results', 'sla.md');
+const PIPELINE_RESULT_FILE = join(ROOT, 'bench', 'results', 'pipeline.md');
 
 type Log = (line: string) => void;
 
@@ -112,7 +116,7 @@ async function runTickets(seconds: number, warmupSeconds: number, log: Log): Pro
     config,
     seconds,
     warmupSeconds,
-    restClients: counts('BENCH_REST_CLIENTS', '1,32'),
+    restClients: counts('BENCH_REST_CLIENTS', '1,50'),
     graphqlClients: counts('BENCH_GRAPHQL_CLIENTS', '1,8'),
     tickets: Math.trunc(positive('BENCH_TICKETS', 100_000)),
     log,
@@ -164,15 +168,41 @@ async function runSla(log: Log): Promise<void> {
   log(`\n${slaTable(r.rows)}\n\nwritten to ${SLA_RESULT_FILE}`);
 }
 
+async function runPipeline(seconds: number, log: Log): Promise<void> {
+  const { runPipelineBench } = await import('./pipeline.bench');
+  const { pipelineMarkdown } = await import('./pipeline-report');
+  const started = new Date();
+  const loadBefore = loadavg()[0];
+  const report = await runPipelineBench({
+    config: loadConfig(),
+    seconds,
+    restClients: Math.trunc(positive('BENCH_PIPELINE_CLIENTS', 50)),
+    pendingTimers: Math.trunc(positive('BENCH_TIMERS', 10_000)),
+    lagSamples: Math.trunc(positive('BENCH_LAG_SAMPLES', 50)),
+    rebuildEvents: Math.trunc(positive('BENCH_REBUILD_EVENTS', 100_000)),
+    log,
+  });
+  const md = pipelineMarkdown(report, {
+    started,
+    seconds,
+    environment: machineLines(report.postgresVersion, loadBefore),
+  });
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(PIPELINE_RESULT_FILE, md);
+  log(`\nwritten to ${PIPELINE_RESULT_FILE}`);
+}
+
 async function main(): Promise<void> {
   const seconds = positive('BENCH_SECONDS', 5);
   const warmupSeconds = positive('BENCH_WARMUP_SECONDS', 1);
   const only = process.env.BENCH_ONLY ?? '';
-  if (!['', 'append', 'tickets', 'sla'].includes(only))
-    throw new Error('BENCH_ONLY: append, tickets or sla (unset: all)');
+  if (!['', 'append', 'tickets', 'sla', 'pipeline'].includes(only))
+    throw new Error('BENCH_ONLY: append, tickets, sla or pipeline (unset: all)');
   const log: Log = (line) => process.stdout.write(`${line}\n`);
   if (only === '' || only === 'append') await runAppend(loadConfig(), seconds, warmupSeconds, log);
   if (only === '' || only === 'sla') await runSla(log);
+  if (only === '' || only === 'pipeline') await runPipeline(seconds, log);
+  // Last: it switches this process to NODE_ENV=production.
   if (only === '' || only === 'tickets') await runTickets(seconds, warmupSeconds, log);
 }
 

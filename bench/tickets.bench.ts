@@ -60,7 +60,7 @@ export interface TicketsBenchReport {
 }
 
 const REST_SCENARIO = 'open a ticket (REST)';
-const PAGE_SELECTION = `{ edges { cursor node { id number subject status priority assignee { id name } } } pageInfo { hasNextPage endCursor } }`;
+const PAGE_SELECTION = `{ edges { cursor node { id number subject status priority assignee { id name } sla { firstResponse { status dueAt } resolution { status dueAt } } } } pageInfo { hasNextPage endCursor } }`;
 const ORDER = `orderBy: {field: UPDATED_AT, direction: DESC}`;
 /** The two ticket pages: GraphQL query on our side, the baseline's GET path on the other. */
 const PAGES = [
@@ -193,7 +193,9 @@ export async function runTicketsBench(opts: TicketsBenchOptions): Promise<Ticket
       port: apiPort,
       method: 'POST',
       path: '/v1/tickets',
-      headers: { ...json, 'x-api-key': apiKey },
+      // A unique Idempotency-Key per request (API.md: every POST may carry one): the key is stored
+      // in the same transaction as the ticket, as for a careful partner.
+      headers: { ...json, 'x-api-key': apiKey, 'idempotency-key': `bench-{{n}}` },
       expectStatus: 201,
     } as const;
     const restBase = {
@@ -286,7 +288,7 @@ export async function runTicketsBench(opts: TicketsBenchOptions): Promise<Ticket
         REST_SCENARIO,
         clients,
         { ...restBase, body, request: 'POST /baseline' },
-        { ...restOurs, body, request: 'POST /v1/tickets' },
+        { ...restOurs, body, request: 'POST /v1/tickets + Idempotency-Key' },
       );
     }
 

@@ -42,6 +42,7 @@ export * from './auth/api-key.service';
 export * from './auth/auth.service';
 export * from './auth/auth.decorators';
 export * from './auth/auth.guard';
+export * from './auth/auth-failure-limiter';
 export * from './auth/auth.module';
 export * from './idempotency/idempotency-key.decorator';
 export * from './health/health.controller';

@@ -1,8 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { RequestContext } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 import { IS_PUBLIC_KEY, PRINCIPAL_KIND_KEY, ROLES_KEY, requestOf } from './auth.decorators';
+import { HttpResponse } from '../http/http-types';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthService } from './auth.service';
 import { Principal, UserRole, actorOf } from './principal';
 
@@ -15,6 +18,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly limiter: AuthFailureLimiter,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -26,11 +30,17 @@ export class AuthGuard implements CanActivate {
     // Subscriptions authenticate once in onConnect; GraphQL fields of one request share the result.
     let principal: Principal | undefined = req.principal;
     if (!principal) {
+      const ip = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+      // An IP that keeps failing is refused before its credentials are even looked at.
+      if (!isPublic) this.limited(ip, resOf(ctx), () => this.limiter.assertAllowed(ip));
       try {
         principal = await this.auth.authenticate(req.headers);
       } catch (e) {
-        if (!isPublic) throw e;
+        if (!isPublic) this.failed(ip, resOf(ctx), e);
         principal = undefined; // bad credentials on a public route: treat as anonymous
+      }
+      if (!principal && !isPublic) {
+        this.failed(ip, resOf(ctx), new DomainError('unauthenticated', 'Authentication is required.'));
       }
       if (principal) req.principal = principal;
     }
@@ -53,4 +63,36 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
+
+  /** Counts a 401 against the IP (with RateLimit headers) and throws it. */
+  private failed(ip: string, res: HttpResponse | undefined, e: unknown): never {
+    const state = this.limiter.recordFailure(ip);
+    if (state && res && !res.headersSent) {
+      for (const [k, v] of Object.entries(this.limiter.headersOf(state))) res.setHeader(k, v);
+    }
+    throw e;
+  }
+
+  private limited(ip: string, res: HttpResponse | undefined, check: () => void): void {
+    try {
+      check();
+    } catch (e) {
+      const state = this.limiter.state(ip);
+      if (state && res && !res.headersSent) {
+        for (const [k, v] of Object.entries(this.limiter.headersOf(state))) res.setHeader(k, v);
+        // GraphQL answers 200 with errors: the header still tells clients when to come back.
+        res.setHeader('Retry-After', String(state.resetSeconds));
+      }
+      throw e;
+    }
+  }
+}
+
+/** The HTTP response (REST, or GraphQL over HTTP); none for WebSocket subscriptions. */
+function resOf(ctx: ExecutionContext): HttpResponse | undefined {
+  if (ctx.getType<GqlContextType>() === 'graphql') {
+    return GqlExecutionContext.create(ctx).getContext<{ res?: HttpResponse }>().res;
+  }
+  if (ctx.getType() === 'http') return ctx.switchToHttp().getResponse<HttpResponse>();
+  return undefined;
 }

@@ -70,6 +70,9 @@ const schema = z
     WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
     SLA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+    // Failed authentications (401) per client IP and window before it gets 429 (0 = no limit).
+    AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(30),
+    AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     DISPUTE_MERCHANT_RESPONSE_SECONDS: z.coerce
       .number()
       .int()
@@ -190,6 +193,8 @@ export class AppConfig {
   readonly webhookJobLockMs!: number;
   readonly webhookConcurrency!: number;
   readonly slaTimerConcurrency!: number;
+  readonly authFailureLimit!: number;
+  readonly authFailureWindowSeconds!: number;
   readonly disputeMerchantResponseSeconds!: number;
   readonly disputeCustomerEvidenceSeconds!: number;
   readonly disputeEscalationAmount!: number;
@@ -255,6 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookJobLockMs: e.WEBHOOK_JOB_LOCK_MS,
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
     slaTimerConcurrency: e.SLA_TIMER_CONCURRENCY,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
     disputeMerchantResponseSeconds: e.DISPUTE_MERCHANT_RESPONSE_SECONDS,
     disputeCustomerEvidenceSeconds: e.DISPUTE_CUSTOMER_EVIDENCE_SECONDS,
     disputeEscalationAmount: e.DISPUTE_ESCALATION_AMOUNT,

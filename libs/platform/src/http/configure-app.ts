@@ -2,7 +2,13 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '../config/config';
 import { ensureCorrelationId } from '../logging/correlation-id';
 import { HttpMetrics } from '../metrics/http-metrics';
-import { BODY_LIMIT, JSON_TYPES, mapBodyParserErrors, requireKnownContentType } from './body-parsers';
+import {
+  BODY_LIMIT,
+  JSON_TYPES,
+  mapBodyParserErrors,
+  refuseInvalidUnicode,
+  requireKnownContentType,
+} from './body-parsers';
 import { Middleware } from './http-types';
 import { setupOpenApi } from './openapi';
 import { ProblemFilter } from './problem.filter';
@@ -31,6 +37,7 @@ export function configureHttpApp(app: NestExpressApplication, _config: AppConfig
   app.useBodyParser('json', { limit: BODY_LIMIT, type: JSON_TYPES });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: true });
   app.use(mapBodyParserErrors);
+  app.use(refuseInvalidUnicode);
 
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());

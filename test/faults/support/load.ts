@@ -1,0 +1,143 @@
+// The load of the fault suite: clients that each open a ticket, reply to it and solve it, over and
+// over, retrying through outages the way a careful client does (same Idempotency-Key on REST). Only
+// answers that were successes are recorded: those are what the checks demand to find afterwards.
+
+export interface LoadTarget {
+  apiUrl: string;
+  partnerKey: string;
+  agentBearer: string;
+}
+
+export interface Success {
+  op: string;
+  /** The load's own key of the case (subject / body markers carry it). */
+  key: string;
+  ticketId: string;
+  /** When the success was answered (ms since epoch). */
+  at: number;
+}
+
+/**
+ * One step of a case. EXTENSION POINT: refunds (request → approve → payout) add a step here and a
+ * check in faults.e2e-spec.ts; the step returns false when it gave up without a success.
+ */
+export interface LoadStep {
+  op: string;
+  run(target: LoadTarget, key: string, ticketId: string): Promise<boolean>;
+}
+
+const RETRY_FOR_MS = 45_000;
+
+/** Retries through refused connections, 5xx and in-flight idempotent duplicates. */
+async function withRetry(call: () => Promise<Response>): Promise<Response | undefined> {
+  const deadline = Date.now() + RETRY_FOR_MS;
+  for (;;) {
+    try {
+      const r = await call();
+      if (r.status < 500 && r.status !== 409) return r;
+      await r.text();
+    } catch {
+      // connection refused or reset: the API is down; try again
+    }
+    if (Date.now() > deadline) return undefined;
+    await new Promise((res) => setTimeout(res, 150));
+  }
+}
+
+const rest = (t: LoadTarget, path: string, body: unknown, idempotencyKey: string) =>
+  withRetry(() =>
+    fetch(`${t.apiUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Api-Key': t.partnerKey,
+        'Idempotency-Key': idempotencyKey,
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    }),
+  );
+
+export async function openTicket(t: LoadTarget, key: string): Promise<string | undefined> {
+  const r = await rest(
+    t,
+    '/v1/tickets',
+    {
+      subject: `load ${key}`,
+      description: 'fault suite',
+      category: 'payment_failed',
+      customer: { id: `c-${key}` },
+    },
+    `open-${key}`,
+  );
+  if (r?.status !== 201) return undefined;
+  return ((await r.json()) as { id: string }).id;
+}
+
+export const STEPS: LoadStep[] = [
+  {
+    op: 'reply',
+    run: async (t, key, ticketId) =>
+      (await rest(t, `/v1/tickets/${ticketId}/messages`, { body: `reply ${key}` }, `reply-${key}`))
+        ?.status === 201,
+  },
+  {
+    op: 'solve',
+    run: async (t, _key, ticketId) => {
+      // GraphQL has no Idempotency-Key: a retry after a lost answer may find it solved already
+      // (INVALID_TRANSITION), which is not counted as a success.
+      const r = await withRetry(() =>
+        fetch(`${t.apiUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: t.agentBearer },
+          body: JSON.stringify({
+            query: 'mutation($i: SetTicketStatusInput!) { setTicketStatus(input: $i) { id status } }',
+            variables: { i: { ticketId, status: 'SOLVED' } },
+          }),
+          signal: AbortSignal.timeout(10_000),
+        }),
+      );
+      if (!r || r.status !== 200) return false;
+      const body = (await r.json()) as { data?: { setTicketStatus?: { status: string } } };
+      return body.data?.setTicketStatus?.status === 'SOLVED';
+    },
+  },
+];
+
+export class Load {
+  readonly successes: Success[] = [];
+  readonly attempted: string[] = [];
+  private running = true;
+  private readonly loops: Array<Promise<void>> = [];
+
+  constructor(
+    private readonly target: LoadTarget,
+    clients: number,
+  ) {
+    for (let c = 0; c < clients; c++) this.loops.push(this.client(c));
+  }
+
+  private async client(c: number): Promise<void> {
+    for (let n = 0; this.running; n++) {
+      const key = `${c}-${n}`;
+      this.attempted.push(key);
+      const ticketId = await openTicket(this.target, key);
+      if (!ticketId) continue;
+      this.successes.push({ op: 'open', key, ticketId, at: Date.now() });
+      for (const step of STEPS) {
+        if (!(await step.run(this.target, key, ticketId))) break;
+        this.successes.push({ op: step.op, key, ticketId, at: Date.now() });
+      }
+    }
+  }
+
+  of(op: string): Success[] {
+    return this.successes.filter((s) => s.op === op);
+  }
+
+  /** Stops starting new cases and waits for the ones in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+}

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { RoleName, World } from '../security/support/world';
+import { hostileBody, hostileValue } from './hostile';
+
+/**
+ * THE GRAPHQL FUZZ TABLE: one generator of variables per Mutation field (queries and
+ * subscriptions are read-only: the access matrix covers them). A mutation of the served schema
+ * without a row here fails fuzz.e2e-spec.ts ("missing rows").
+ */
+export interface FuzzMutation {
+  operation: string;
+  as: RoleName;
+  query: string;
+  variables(w: World): fc.Arbitrary<Record<string, unknown>>;
+  /** The valid input the generator mutates (rows built with withInput). */
+  valid?: (w: World) => Record<string, unknown>;
+}
+
+/** `mutation($i: XInput!) { x(input: $i) { <selection> } }` with hostile inputs. */
+const withInput = (
+  field: string,
+  as: RoleName,
+  valid: (w: World) => Record<string, unknown>,
+  selection = 'id',
+): FuzzMutation => ({
+  operation: `Mutation.${field}`,
+  as,
+  query: `mutation($i: ${field[0].toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $i) { ${selection} } }`,
+  valid,
+  variables: (w) =>
+    fc
+      .oneof({ weight: 9, arbitrary: hostileBody(valid(w)) }, { weight: 1, arbitrary: hostileValue })
+      .map((i) => ({ i })),
+});
+
+export const FUZZ_MUTATIONS: FuzzMutation[] = [
+  withInput('createTicket', 'agent', () => ({
+    subject: 'Top-up missing',
+    description: 'Paid, no balance',
+    category: 'PAYMENT_FAILED',
+    priority: 'HIGH',
+    channel: 'APP',
+    language: 'en',
+    customer: { id: 'cust-a', name: 'Li' },
+    transaction: { id: 'tx', amount: 100, currency: 'CNY' },
+    tags: ['x'],
+  })),
+  withInput('replyToTicket', 'agent', (w) => ({
+    ticketId: w.ids.ticketX,
+    body: 'Hello',
+    expectedVersion: 1,
+  })),
+  withInput('addInternalNote', 'agent', (w) => ({ ticketId: w.ids.ticketX, body: 'note' })),
+  withInput('assignTicket', 'supervisor', (w) => ({ ticketId: w.ids.ticketX, agentId: 'agent-1' })),
+  withInput('setTicketStatus', 'agent', (w) => ({ ticketId: w.ids.ticketX, status: 'PENDING' })),
+  withInput('escalateTicket', 'agent', (w) => ({ ticketId: w.ids.ticketX, reason: 'L2 please' })),
+  withInput('tagTicket', 'agent', (w) => ({ ticketId: w.ids.ticketX, add: ['a'], remove: ['b'] })),
+  withInput('registerAgent', 'admin', () => ({
+    id: 'agent-f',
+    name: 'Fu',
+    tier: 'L2',
+    languages: ['zh'],
+    maxOpenTickets: 5,
+  })),
+  withInput('setAgentAvailability', 'admin', () => ({ agentId: 'agent-1', available: false })),
+  withInput('createApiKey', 'admin', () => ({ name: 'fuzz-key', channel: 'EMAIL' }), 'apiKey { id }'),
+  {
+    operation: 'Mutation.revokeApiKey',
+    as: 'admin',
+    query: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+    // Never a real key's id: hostile ids only.
+    variables: () => hostileValue.map((id) => ({ id })),
+  },
+
+  withInput('openDispute', 'partnerX', (w) => ({
+    customer: { id: 'cust-a' },
+    transaction: w.transaction(),
+    reason: 'never arrived',
+    claimedAmount: 500,
+  })),
+  withInput('submitDisputeEvidence', 'partnerX', (w) => ({
+    disputeId: w.ids.disputeX,
+    party: 'MERCHANT',
+    kind: 'statement',
+    description: 'shipped',
+  })),
+  withInput('decideDispute', 'senior', (w) => ({
+    disputeId: w.ids.disputeX,
+    outcome: 'SETTLED',
+    awardedAmount: 100,
+    rationale: 'r',
+  })),
+  withInput('withdrawDispute', 'partnerX', (w) => ({ disputeId: w.ids.disputeX, reason: 'r' })),
+  withInput('requestRefund', 'partnerX', (w) => ({
+    customer: { id: 'cust-a' },
+    transaction: w.transaction(),
+    amount: 100,
+    reason: 'r',
+  })),
+  withInput('startRefundReview', 'agent', (w) => ({ refundId: w.ids.refundX })),
+  withInput('approveRefund', 'senior', (w) => ({ refundId: w.ids.refundX, expectedVersion: 1 })),
+  withInput('rejectRefund', 'agent', (w) => ({ refundId: w.ids.refundX, reason: 'r' })),
+  withInput('cancelRefund', 'partnerX', (w) => ({ refundId: w.ids.refundX, reason: 'r' })),
+  withInput('respondToSurvey', 'customerA', () => ({ token: 't'.repeat(32), score: 5, comment: 'c' })),
+  withInput('submitFeedback', 'customerA', (w) => ({
+    kind: 'COMPLAINT',
+    body: 'b',
+    ticketId: w.ids.ticketX,
+    agentId: 'agent-1',
+  })),
+  withInput(
+    'updateSurveySettings',
+    'admin',
+    () => ({ delaySeconds: 60, reminderAfterSeconds: 120, expiresAfterSeconds: 600 }),
+    'delaySeconds',
+  ),
+  withInput('upsertHelpArticle', 'admin', () => ({
+    title: 't',
+    body: 'b',
+    category: 'PAYMENT_FAILED',
+    language: 'en',
+  })),
+  withInput(
+    'upsertSupportChannel',
+    'admin',
+    () => ({
+      channel: 'APP',
+      name: 'n',
+      contact: 'c',
+      opensAt: '09:00',
+      closesAt: '18:00',
+      alwaysOpen: false,
+    }),
+    'channel',
+  ),
+
+  // EXTENSION POINT: account recovery and SLA policies add rows here.
+];

@@ -1,0 +1,403 @@
+import { queueTopic } from '@kefu/escalation';
+import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
+import { byRole } from './support/expect';
+import { AGENT_ID, RoleName, World } from './support/world';
+
+/**
+ * THE GRAPHQL ACCESS MATRIX: every Query / Mutation / Subscription root field × every role →
+ * 'ok' (data, no error), 'null' (the field is null: not yours or not there, never whose) or the
+ * error's extensions.code. A root field of the served schema without a row here fails
+ * access-matrix.e2e-spec.ts ("missing rows"). Subscriptions: 'ok' = the update arrives,
+ * 'REFUSED' = the connection is refused (no or bad credentials), otherwise the error's code.
+ */
+/** 'ok', 'null', 'REFUSED' or an error code. */
+export type GqlOutcome = string;
+
+export interface GraphqlRow {
+  /** "Query.field", "Mutation.field" or "Subscription.field". */
+  operation: string;
+  case?: string;
+  request(w: World, role: RoleName): Promise<GqlCall> | GqlCall;
+  expect: Record<RoleName, GqlOutcome>;
+  /** Subscriptions: what makes an update happen once subscribed (default: a staff change to ticket X). */
+  trigger?(w: World): Promise<unknown>;
+}
+
+export interface GqlCall {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+const U = 'UNAUTHENTICATED';
+const F = 'FORBIDDEN';
+const NF = 'NOT_FOUND';
+/** Staff only; customers and partners are refused. */
+const staffOnly = byRole<GqlOutcome>({ none: U, customer: F, partner: F, staff: 'ok' });
+/** A staff command on partner X's ticket: the decider refuses the others. */
+const staffCommand = byRole<GqlOutcome>(
+  { none: U, customer: F, partner: F, staff: 'ok' },
+  { customerB: NF, partnerY: NF },
+);
+
+const T = 'id version';
+const onFresh =
+  (mutation: string, input: (ticketId: string) => Record<string, unknown>) => async (w: World) => ({
+    query: `mutation($i: ${mutation[0].toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $i) { ${T} } }`,
+    variables: { i: input(await w.freshTicket()) },
+  });
+
+export const GRAPHQL_MATRIX: GraphqlRow[] = [
+  // platform
+  {
+    operation: 'Query.me',
+    request: () => ({ query: '{ me { id role } }' }),
+    expect: byRole({ none: U, customer: 'ok', partner: F, staff: 'ok' }),
+  },
+  {
+    operation: 'Query.node',
+    case: "partner X's ticket",
+    request: (w) => ({ query: 'query($id: ID!) { node(id: $id) { id } }', variables: { id: w.ids.ticketX } }),
+    expect: byRole(
+      { none: U, customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: 'null', partnerY: 'null' },
+    ),
+  },
+  {
+    operation: 'Query.apiKeys',
+    request: () => ({ query: '{ apiKeys { id } }' }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.createApiKey',
+    request: () => ({
+      query: 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }',
+      variables: { i: { name: 'matrix-key', channel: 'EMAIL' } },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.revokeApiKey',
+    request: async (w) => ({
+      query: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+      variables: { id: await w.freshApiKey() },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' }),
+  },
+
+  // tickets
+  {
+    operation: 'Query.ticket',
+    case: "partner X's ticket of customer A",
+    request: (w) => ({
+      query: 'query($id: ID!) { ticket(id: $id) { id } }',
+      variables: { id: w.ids.ticketX },
+    }),
+    expect: byRole(
+      { none: U, customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: 'null', partnerY: 'null' },
+    ),
+  },
+  {
+    operation: 'Query.tickets',
+    request: () => ({ query: '{ tickets(first: 50) { edges { node { id customer { id } } } } }' }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.createTicket',
+    request: () => ({
+      query: `mutation($i: CreateTicketInput!) { createTicket(input: $i) { ${T} } }`,
+      variables: {
+        i: {
+          subject: 'Top-up missing',
+          description: 'Paid, no balance',
+          category: 'PAYMENT_FAILED',
+          customer: { id: 'cust-a' },
+        },
+      },
+    }),
+    // Customers open cases for themselves only.
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: F }),
+  },
+  {
+    operation: 'Mutation.replyToTicket',
+    request: onFresh('replyToTicket', (ticketId) => ({ ticketId, body: 'Hello' })),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+  {
+    operation: 'Mutation.addInternalNote',
+    request: onFresh('addInternalNote', (ticketId) => ({ ticketId, body: 'note' })),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.assignTicket',
+    request: onFresh('assignTicket', (ticketId) => ({ ticketId, agentId: AGENT_ID })),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.setTicketStatus',
+    request: onFresh('setTicketStatus', (ticketId) => ({ ticketId, status: 'PENDING' })),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.escalateTicket',
+    request: onFresh('escalateTicket', (ticketId) => ({ ticketId, reason: 'needs L2' })),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.tagTicket',
+    request: onFresh('tagTicket', (ticketId) => ({ ticketId, add: ['vip'] })),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Subscription.ticketUpdated',
+    request: (w) => ({
+      query: 'subscription($id: ID!) { ticketUpdated(id: $id) { id version } }',
+      variables: { id: w.ids.ticketX },
+    }),
+    expect: byRole(
+      { none: 'REFUSED', customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: NF, partnerY: NF },
+    ),
+  },
+
+  // agents
+  { operation: 'Query.agents', request: () => ({ query: '{ agents { id } }' }), expect: staffOnly },
+  {
+    operation: 'Mutation.registerAgent',
+    case: 'someone else (agents may register only themselves)',
+    request: () => ({
+      query: 'mutation($i: RegisterAgentInput!) { registerAgent(input: $i) { id } }',
+      variables: { i: { id: 'agent-new', name: 'Bo', tier: 'L1', languages: ['en'] } },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.setAgentAvailability',
+    case: `${AGENT_ID}'s availability`,
+    request: () => ({
+      query: 'mutation($i: SetAgentAvailabilityInput!) { setAgentAvailability(input: $i) { id } }',
+      variables: { i: { agentId: AGENT_ID, available: true } },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: 'ok' }, { senior: F }),
+  },
+
+  // disputes
+  {
+    operation: 'Query.dispute',
+    case: "partner X's dispute of customer A",
+    request: (w) => ({
+      query: 'query($id: ID!) { dispute(id: $id) { id } }',
+      variables: { id: w.ids.disputeX },
+    }),
+    expect: byRole(
+      { none: U, customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: 'null', partnerY: 'null' },
+    ),
+  },
+  {
+    operation: 'Query.disputes',
+    request: () => ({ query: '{ disputes(first: 50) { edges { node { id } } } }' }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.openDispute',
+    request: (w) => ({
+      query: 'mutation($i: OpenDisputeInput!) { openDispute(input: $i) { id } }',
+      variables: {
+        i: {
+          customer: { id: 'cust-a' },
+          transaction: w.transaction(),
+          reason: 'never arrived',
+          claimedAmount: 500,
+        },
+      },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: F }),
+  },
+  {
+    operation: 'Mutation.submitDisputeEvidence',
+    case: "the customer's evidence",
+    request: async (w) => ({
+      query: 'mutation($i: SubmitDisputeEvidenceInput!) { submitDisputeEvidence(input: $i) { id } }',
+      variables: {
+        i: { disputeId: await w.freshDispute(), party: 'CUSTOMER', kind: 'receipt', description: 'paid' },
+      },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+  {
+    operation: 'Mutation.decideDispute',
+    request: async (w) => ({
+      query: 'mutation($i: DecideDisputeInput!) { decideDispute(input: $i) { id } }',
+      variables: { i: { disputeId: await w.freshDispute(), outcome: 'LOST', rationale: 'merchant shipped' } },
+    }),
+    // Seniors and supervisors decide disputes (the disputes module's DECIDER_ROLES), admins do not.
+    expect: byRole(
+      { none: U, customer: F, partner: F, staff: 'ok' },
+      { customerB: NF, partnerY: NF, agent: F, admin: F },
+    ),
+  },
+  {
+    operation: 'Mutation.withdrawDispute',
+    request: async (w) => ({
+      query: 'mutation($i: WithdrawDisputeInput!) { withdrawDispute(input: $i) { id } }',
+      variables: { i: { disputeId: await w.freshDispute(), reason: 'found it' } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+
+  // refunds
+  {
+    operation: 'Query.refund',
+    case: "partner X's refund of customer A",
+    request: (w) => ({
+      query: 'query($id: ID!) { refund(id: $id) { id } }',
+      variables: { id: w.ids.refundX },
+    }),
+    expect: byRole(
+      { none: U, customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: 'null', partnerY: 'null' },
+    ),
+  },
+  {
+    operation: 'Query.refunds',
+    request: () => ({ query: '{ refunds(first: 50) { edges { node { id } } } }' }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.requestRefund',
+    request: (w) => ({
+      query: 'mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }',
+      variables: {
+        i: { customer: { id: 'cust-a' }, transaction: w.transaction(), amount: 100, reason: 'charged twice' },
+      },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: F }),
+  },
+  {
+    operation: 'Mutation.startRefundReview',
+    request: async (w) => ({
+      query: 'mutation($i: StartRefundReviewInput!) { startRefundReview(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund() } },
+    }),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.approveRefund',
+    request: async (w) => ({
+      query: 'mutation($i: ApproveRefundInput!) { approveRefund(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund() } },
+    }),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.rejectRefund',
+    request: async (w) => ({
+      query: 'mutation($i: RejectRefundInput!) { rejectRefund(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund(), reason: 'duplicate' } },
+    }),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.cancelRefund',
+    request: async (w) => ({
+      query: 'mutation($i: CancelRefundInput!) { cancelRefund(input: $i) { id } }',
+      variables: { i: { refundId: await w.freshRefund(), reason: 'not needed' } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+
+  // feedback, surveys, satisfaction
+  {
+    operation: 'Query.feedback',
+    request: () => ({ query: '{ feedback(first: 10) { edges { node { id } } } }' }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
+    operation: 'Query.satisfaction',
+    request: () => ({ query: '{ satisfaction(groupBy: CHANNEL) { key responses } }' }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.submitFeedback',
+    case: "about partner X's ticket of customer A (staff speak for a ticket's customer)",
+    request: (w) => ({
+      query: 'mutation($i: SubmitFeedbackInput!) { submitFeedback(input: $i) { id } }',
+      variables: { i: { kind: 'PRAISE', body: 'Great help', ticketId: w.ids.ticketX } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: F, staff: 'ok' }, { customerB: NF }),
+  },
+  {
+    operation: 'Query.surveySettings',
+    request: () => ({ query: '{ surveySettings { delaySeconds } }' }),
+    expect: staffOnly,
+  },
+  {
+    operation: 'Mutation.updateSurveySettings',
+    request: () => ({
+      query: 'mutation($i: UpdateSurveySettingsInput!) { updateSurveySettings(input: $i) { delaySeconds } }',
+      variables: { i: { delaySeconds: 3600, reminderAfterSeconds: 86400, expiresAfterSeconds: 604800 } },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.respondToSurvey',
+    case: 'a token that does not exist',
+    request: () => ({
+      query: 'mutation($i: RespondToSurveyInput!) { respondToSurvey(input: $i) { id } }',
+      variables: { i: { token: 't'.repeat(32), score: 5 } },
+    }),
+    expect: byRole({ none: U, customer: NF, partner: F, staff: NF }),
+  },
+
+  // help centre and queues
+  {
+    operation: 'Query.helpArticles',
+    request: () => ({ query: '{ helpArticles(first: 5) { edges { node { id } } } }' }),
+    expect: byRole({ none: 'ok', customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Query.supportChannels',
+    request: () => ({ query: '{ supportChannels { channel } }' }),
+    expect: byRole({ none: 'ok', customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.upsertHelpArticle',
+    request: () => ({
+      query: 'mutation($i: UpsertHelpArticleInput!) { upsertHelpArticle(input: $i) { id } }',
+      variables: {
+        i: { title: 'Refunds', body: 'How refunds work', category: 'PAYMENT_FAILED', language: 'en' },
+      },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
+    operation: 'Mutation.upsertSupportChannel',
+    request: () => ({
+      query: 'mutation($i: UpsertSupportChannelInput!) { upsertSupportChannel(input: $i) { channel } }',
+      variables: { i: { channel: 'APP', name: 'In-app chat', alwaysOpen: true } },
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' }),
+  },
+  {
+    operation: 'Query.queueStats',
+    request: () => ({ query: '{ queueStats { tier open } }' }),
+    expect: staffOnly,
+  },
+  {
+    operation: 'Subscription.queueUpdated',
+    request: () => ({ query: 'subscription { queueUpdated { tier open } }' }),
+    // The worker publishes queue figures (QueueStatsPublisher); no worker here, so the message is sent directly.
+    trigger: (w) =>
+      w.t.app.get(GraphqlPubSub).publish(queueTopic('any'), {
+        tier: 'L1',
+        open: 1,
+        unassigned: 1,
+        oldestWaitingSince: null,
+        medianFirstResponseSeconds: null,
+      }),
+    expect: byRole({ none: 'REFUSED', customer: F, partner: F, staff: 'ok' }),
+  },
+
+  // EXTENSION POINT: account recovery and SLA policies add rows here.
+];
