@@ -1,4 +1,4 @@
-import { DomainError, Principal, Tx } from '@kefu/platform';
+import { Decider, DomainError, ERASED, PiiVault, Principal, Tx, sealPaths } from '@kefu/platform';
 import { TicketQueries, TicketView, actorFromPrincipal, canSeeTicket } from '@kefu/tickets';
 
 /**
@@ -56,4 +56,41 @@ export function customerOfTicket(
       { field: 'customer.id', message: `must be the ticket's customer (${ticket.customer.id})` },
     ]);
   return given ? { ...ticket.customer, ...given } : ticket.customer;
+}
+
+/** The customer's contact details in a case's first event: personal data, sealed with the customer's key. */
+export const CASE_CUSTOMER_FIELDS = ['customer.name', 'customer.email', 'customer.phone'] as const;
+
+/**
+ * The same decider, sealing the customer's contact details of the `eventType` events it emits
+ * (the decider itself sees them clear, so its validation is unchanged).
+ */
+export function sealingCustomerOf<S, C, E extends { type: string; data: unknown }>(
+  d: Decider<S, C, E>,
+  eventType: E['type'],
+  seal: (clear: string) => string,
+): Decider<S, C, E> {
+  return {
+    ...d,
+    decide: (c, s) =>
+      d
+        .decide(c, s)
+        .map((e) =>
+          e.type === eventType ? { ...e, data: sealPaths(e.data, CASE_CUSTOMER_FIELDS, seal) } : e,
+        ),
+  };
+}
+
+/**
+ * A customer carried over from a stored case (sealed there) opened inside the transaction, so the
+ * next decider validates clear values; fields erased by forgetCustomer are dropped, not re-sealed.
+ */
+export async function openedCustomerIn<C extends { id: string } | undefined>(
+  vault: PiiVault,
+  tx: Tx,
+  customer: C,
+): Promise<C> {
+  if (!customer) return customer;
+  const open = await vault.reveal(customer, tx);
+  return Object.fromEntries(Object.entries(open).filter(([, v]) => v !== ERASED)) as C;
 }

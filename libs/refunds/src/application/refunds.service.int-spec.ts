@@ -67,7 +67,7 @@ describe('RefundsService (real Postgres)', () => {
     const vault = new PiiVault(testConfig(db), ds, store);
     const ticketQueries = new TicketQueries(ds, store, vault);
     const tickets = new TicketsService(commands, new TicketViewProjection(), ticketQueries, vault);
-    queries = new RefundQueries(ds);
+    queries = new RefundQueries(ds, vault);
     refunds = new RefundsService(
       commands,
       new RefundViewProjection(),
@@ -75,6 +75,7 @@ describe('RefundsService (real Postgres)', () => {
       tickets,
       ticketQueries,
       testConfig(db, { REFUND_PROCESSING_SECONDS: '1' }),
+      vault,
     );
   });
   afterAll(async () => {
