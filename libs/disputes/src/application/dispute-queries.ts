@@ -37,12 +37,11 @@ export class DisputeQueries {
   ) {}
 
   /**
-   * The customer's contact details stay sealed in the read model (and in the `In` reads commands
-   * use); the public reads open them, `[erased]` once the customer is forgotten.
+   * The customer's contact details (and a customer actor's name) stay sealed in the read model (and
+   * in the `In` reads commands use); the public reads open them, `[erased]` once the customer is forgotten.
    */
   async reveal(views: DisputeView[]): Promise<DisputeView[]> {
-    const customers = await this.vault.reveal(views.map((v) => v.customer));
-    return views.map((v, i) => ({ ...v, customer: customers[i] }));
+    return this.vault.reveal(views);
   }
 
   async byIdIn(tx: Tx, id: string): Promise<DisputeView | undefined> {

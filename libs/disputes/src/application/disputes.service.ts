@@ -18,6 +18,7 @@ import {
   lockStream,
   openedCustomerIn,
   sealingCustomerOf,
+  sealingSubject,
   toDomainError,
   visibleTicketIn,
 } from '@kefu/refunds';
@@ -322,7 +323,7 @@ export class DisputesService {
     opts: { isNew?: boolean; expectedVersion?: number } = {},
   ): Promise<DisputeState> {
     // Contact details are encrypted on the way in, with the key of the customer they belong to.
-    const subject = command.type === 'OpenDispute' ? command.data.customer?.id?.trim() : undefined;
+    const subject = sealingSubject(command.type === 'OpenDispute' ? command.data : undefined, command.actor);
     const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: DISPUTE_STREAM_TYPE,

@@ -1,5 +1,6 @@
 import { Decider, DomainError, ERASED, PiiVault, Principal, Tx, sealPaths } from '@kefu/platform';
 import { TicketQueries, TicketView, actorFromPrincipal, canSeeTicket } from '@kefu/tickets';
+import { Actor } from '@kefu/tickets/domain/decider';
 
 /**
  * The worker's identity for ticket commands issued on its own (escalations, follow-up tickets): a
@@ -62,8 +63,9 @@ export function customerOfTicket(
 export const CASE_CUSTOMER_FIELDS = ['customer.name', 'customer.email', 'customer.phone'] as const;
 
 /**
- * The same decider, sealing the customer's contact details of the `eventType` events it emits
- * (the decider itself sees them clear, so its validation is unchanged).
+ * The same decider, sealing the customer's contact details of the `eventType` events it emits and,
+ * in every event, the name of a customer acting on their own case (`requestedBy`, `openedBy`,
+ * `submittedBy`, `by` of kind customer). The decider itself sees them clear, so its validation is unchanged.
  */
 export function sealingCustomerOf<S, C, E extends { type: string; data: unknown }>(
   d: Decider<S, C, E>,
@@ -73,12 +75,23 @@ export function sealingCustomerOf<S, C, E extends { type: string; data: unknown 
   return {
     ...d,
     decide: (c, s) =>
-      d
-        .decide(c, s)
-        .map((e) =>
-          e.type === eventType ? { ...e, data: sealPaths(e.data, CASE_CUSTOMER_FIELDS, seal) } : e,
-        ),
+      d.decide(c, s).map((e) => {
+        const paths: string[] = e.type === eventType ? [...CASE_CUSTOMER_FIELDS] : [];
+        for (const [k, v] of Object.entries(e.data as Record<string, unknown>))
+          if (v && typeof v === 'object' && (v as { kind?: unknown }).kind === 'customer')
+            paths.push(`${k}.name`);
+        return paths.length ? { ...e, data: sealPaths(e.data, paths, seal) } : e;
+      }),
   };
+}
+
+/** Whose key seals a command's personal data: the case's customer when opening, else a customer actor's own. */
+export function sealingSubject(
+  opening: { customer?: { id: string } } | undefined,
+  actor: Actor,
+): string | undefined {
+  const own = actor.role === 'customer' ? actor.customerId : undefined;
+  return (opening ? (opening.customer?.id ?? own) : actor.name ? own : undefined)?.trim() || undefined;
 }
 
 /**

@@ -39,12 +39,11 @@ export class RefundQueries {
   ) {}
 
   /**
-   * The customer's contact details stay sealed in the read model (and in the `In` reads commands
-   * use); the public reads open them, `[erased]` once the customer is forgotten.
+   * The customer's contact details (and a customer actor's name) stay sealed in the read model (and
+   * in the `In` reads commands use); the public reads open them, `[erased]` once the customer is forgotten.
    */
   async reveal(views: RefundView[]): Promise<RefundView[]> {
-    const customers = await this.vault.reveal(views.map((v) => v.customer));
-    return views.map((v, i) => ({ ...v, customer: customers[i] }));
+    return this.vault.reveal(views);
   }
 
   async byIdIn(tx: Tx, id: string): Promise<RefundView | undefined> {

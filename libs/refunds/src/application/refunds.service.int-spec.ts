@@ -198,12 +198,14 @@ describe('RefundsService (real Postgres)', () => {
   it('contact details: sealed in events and refund_view, opened on reads, carried over to a linked refund, erased after forgetCustomer', async () => {
     const customerId = `cust-pii-${Date.now()}`;
     const contact = { name: 'Chen Jing', email: 'chen.jing.pii@example.com', phone: '+86 139 0000 7788' };
-    const { result: first } = await request(partner, newTx(1000), 100, {
+    // Requested by the customer (named in the token: requestedBy is personal data too).
+    const self: Principal = { kind: 'user', sub: 'u-pii', role: 'customer', customerId, name: contact.name };
+    const { result: first } = await request(self, newTx(1000), 100, {
       customer: { id: customerId, ...contact },
     });
     expect(first.customer).toEqual({ id: customerId, ...contact });
     // A refund on the same ticket takes the ticket's (sealed) customer: opened, validated, sealed again.
-    const { result: linked } = await refunds.request(partner, {
+    const { result: linked } = await refunds.request(agent, {
       ticketId: first.ticketId,
       transaction: newTx(500),
       amount: 50,
@@ -214,22 +216,28 @@ describe('RefundsService (real Postgres)', () => {
       await ds.query(`SELECT data FROM es_events WHERE stream_id = ANY($1)`, [
         [first.id, linked.id, first.ticketId],
       ]),
-      await ds.query(`SELECT customer FROM refund_view WHERE customer_id = $1`, [customerId]),
+      await ds.query(`SELECT row_to_json(r) FROM refund_view r WHERE customer_id = $1`, [customerId]),
       await ds.query(`SELECT response FROM idempotency_keys`),
     ]);
     expect(stored).toContain(customerId);
     for (const v of [...Object.values(contact), 'Chen']) expect(stored).not.toContain(v);
     expect((await queries.get(agent, first.id)).customer).toEqual({ id: customerId, ...contact });
+    expect((await queries.get(self, first.id)).requestedBy).toEqual({
+      kind: 'customer',
+      id: customerId,
+      name: contact.name,
+    });
 
     await vault.forgetNow(customerId, undefined);
     const erased = { id: customerId, name: '[erased]', email: '[erased]', phone: '[erased]' };
     expect((await queries.get(agent, first.id)).customer).toEqual(erased);
+    expect((await queries.get(agent, first.id)).requestedBy.name).toBe('[erased]');
     expect((await queries.list(agent, { customerId }, 10)).items.map((i) => i.node.customer)).toEqual([
       erased,
       erased,
     ]);
     // After the erasure a refund on the ticket still works; the erased fields are not carried over.
-    const { result: after } = await refunds.request(partner, {
+    const { result: after } = await refunds.request(agent, {
       ticketId: first.ticketId,
       transaction: newTx(500),
       amount: 20,

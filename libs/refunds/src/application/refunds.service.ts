@@ -34,6 +34,7 @@ import {
   lockStream,
   openedCustomerIn,
   sealingCustomerOf,
+  sealingSubject,
   toDomainError,
   visibleTicketIn,
 } from './money-principal';
@@ -309,7 +310,10 @@ export class RefundsService {
     opts: { isNew?: boolean; expectedVersion?: number } = {},
   ): Promise<RefundState> {
     // Contact details are encrypted on the way in, with the key of the customer they belong to.
-    const subject = command.type === 'RequestRefund' ? command.data.customer?.id?.trim() : undefined;
+    const subject = sealingSubject(
+      command.type === 'RequestRefund' ? command.data : undefined,
+      command.actor,
+    );
     const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: REFUND_STREAM_TYPE,
