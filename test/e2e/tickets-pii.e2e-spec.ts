@@ -141,4 +141,64 @@ describe('ticket contact details are personal data (e2e)', () => {
     expect((await gql(TICKET, { id: ticket.id })).data.ticket.customer).toEqual(erased);
     expect((await gql(TICKET, { id: keep.id })).data.ticket.customer.name).toBe(NAME);
   });
+
+  it("a customer author's name is sealed in messages, opened in GraphQL/REST/timeline, masked in the feed, erased after forgetCustomer", async () => {
+    const AUTHOR = 'Wang Fang';
+    const ticket = await open('acc-pii-5');
+    const customer = t.bearer({ sub: 'u-5', role: 'customer', customerId: 'acc-pii-5', name: AUTHOR });
+    const reply = await request(t.server)
+      .post(`/v1/tickets/${ticket.id}/messages`)
+      .set('Authorization', customer)
+      .send({ body: 'Still failing' });
+    expect(reply.status).toBe(201);
+    const mine = (m: Json) => m.body === 'Still failing';
+    expect((reply.body.messages as Json[]).find(mine).author).toEqual({
+      kind: 'customer',
+      id: 'acc-pii-5',
+      name: AUTHOR,
+    });
+    const stored = JSON.stringify([
+      await ds.query(`SELECT data FROM es_events WHERE stream_id = $1`, [ticket.id]),
+      await ds.query(`SELECT author_name FROM ticket_messages WHERE ticket_id = $1`, [ticket.id]),
+      await ds.query(`SELECT response FROM idempotency_keys`),
+    ]);
+    expect(stored).toContain('Still failing');
+    expect(stored).not.toContain(AUTHOR);
+
+    const MESSAGES = `query($id: ID!, $at: DateTime) { ticket(id: $id, asOf: $at) {
+      messages(first: 10) { edges { node { body author { kind id name } } } }
+      timeline { edges { node { type data } } } } }`;
+    const authorsOf = (r: Json) => ({
+      messages: (r.data.ticket.messages.edges as Json[]).map((e) => e.node.author.name as string),
+      timeline: (r.data.ticket.timeline.edges as Json[])
+        .filter((e) => e.node.type === 'PUBLIC_REPLY_ADDED' || e.node.data?.author)
+        .map((e) => e.node.data.author.name as string),
+    });
+    const now = authorsOf(await gql(MESSAGES, { id: ticket.id }));
+    expect(now.messages).toEqual([AUTHOR]);
+    expect(now.timeline).toEqual([AUTHOR]);
+    const feedAuthor = async (expected: string) => {
+      const items = await pollFeed((i) =>
+        i.some((x) => x.type === 'ticket.message_added' && x.data.ticket?.id === ticket.id),
+      );
+      const added = items.find((x) => x.type === 'ticket.message_added' && x.data.ticket?.id === ticket.id);
+      expect(added?.data.message.author).toEqual({ kind: 'customer', id: 'acc-pii-5', name: expected });
+    };
+    await feedAuthor('W***');
+
+    const admin = t.bearer({ sub: 'admin-1', role: 'admin' });
+    expect((await gql(`mutation { forgetCustomer(customerId: "acc-pii-5") }`, {}, admin)).data).toEqual({
+      forgetCustomer: true,
+    });
+    const erasedNow = authorsOf(await gql(MESSAGES, { id: ticket.id }));
+    expect(erasedNow).toEqual({ messages: ['[erased]'], timeline: ['[erased]'] });
+    const asOf = await gql(MESSAGES, { id: ticket.id, at: new Date().toISOString() });
+    expect(JSON.stringify(asOf.data)).not.toContain(AUTHOR);
+    const rest = await request(t.server).get(`/v1/tickets/${ticket.id}`).set('X-Api-Key', key);
+    expect((rest.body.messages as Json[]).find(mine).author.name).toBe('[erased]');
+    await feedAuthor('[erased]');
+
+    await rebuildProjections(ds, t.app.get(EventStore), t.app.get(ProjectionRegistry).list());
+    expect(authorsOf(await gql(MESSAGES, { id: ticket.id })).messages).toEqual(['[erased]']);
+  });
 });

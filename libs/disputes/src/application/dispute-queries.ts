@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, Principal, Tx } from '@kefu/platform';
+import { DomainError, PiiVault, Principal, Tx } from '@kefu/platform';
 import { Page, decodePageCursor, encodePageCursor } from '@kefu/tickets';
 import { DisputeStatus } from '../domain/dispute.types';
 import { DisputeRow, DisputeView, toDisputeView } from './dispute-view';
@@ -31,7 +31,18 @@ const FROM = `dispute_view r JOIN ticket_view t ON t.id = r.ticket_id`;
 
 @Injectable()
 export class DisputeQueries {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly vault: PiiVault,
+  ) {}
+
+  /**
+   * The customer's contact details (and a customer actor's name) stay sealed in the read model (and
+   * in the `In` reads commands use); the public reads open them, `[erased]` once the customer is forgotten.
+   */
+  async reveal(views: DisputeView[]): Promise<DisputeView[]> {
+    return this.vault.reveal(views);
+  }
 
   async byIdIn(tx: Tx, id: string): Promise<DisputeView | undefined> {
     const row = await tx.one<DisputeRow>(`SELECT ${COLUMNS} FROM dispute_view r WHERE r.id = $1`, [id]);
@@ -56,7 +67,7 @@ export class DisputeQueries {
       ...params,
     ])) as DisputeRow[];
     if (!rows[0]) throw DomainError.notFound('Dispute', id);
-    return toDisputeView(rows[0]);
+    return (await this.reveal([toDisputeView(rows[0])]))[0];
   }
 
   /** Disputes of these tickets, oldest first (Ticket.dispute shows the latest). */
@@ -66,7 +77,8 @@ export class DisputeQueries {
       [ticketIds],
     )) as DisputeRow[];
     const out = new Map<string, DisputeView[]>();
-    for (const r of rows.map(toDisputeView)) out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), r]);
+    for (const r of await this.reveal(rows.map(toDisputeView)))
+      out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), r]);
     return out;
   }
 
@@ -74,7 +86,7 @@ export class DisputeQueries {
     const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM dispute_view r WHERE r.id = ANY($1)`, [
       ids,
     ])) as DisputeRow[];
-    return rows.map(toDisputeView);
+    return this.reveal(rows.map(toDisputeView));
   }
 
   /** Newest first. */
@@ -106,10 +118,11 @@ export class DisputeQueries {
         ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     )) as DisputeRow[];
+    const nodes = await this.reveal(rows.slice(0, first).map(toDisputeView));
     return {
-      items: rows.slice(0, first).map((r) => ({
+      items: rows.slice(0, first).map((r, i) => ({
         cursor: encodePageCursor('dispute', r.created_at.toISOString(), r.id),
-        node: toDisputeView(r),
+        node: nodes[i],
       })),
       hasNextPage: rows.length > first,
       totalCount: async () =>

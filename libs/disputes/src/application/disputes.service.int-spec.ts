@@ -8,10 +8,11 @@ import {
   rebuildProjections,
   PiiVault,
 } from '@kefu/platform';
-import { RefundQueries, RefundViewProjection, RefundsService } from '@kefu/refunds';
+import { RefundQueries, RefundViewProjection, RefundsService, refundEventSource } from '@kefu/refunds';
 import { TicketQueries, TicketViewProjection, TicketsService } from '@kefu/tickets';
 import { createTestDatabase, openDataSource, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import { DisputeViewProjection } from '../projections/dispute-view.projection';
+import { disputeEventSource } from './dispute-events.source';
 import { DisputeQueries } from './dispute-queries';
 import { DisputesService, refundIdForDispute } from './disputes.service';
 
@@ -60,6 +61,7 @@ describe('DisputesService (real Postgres)', () => {
   let disputes: DisputesService;
   let queries: DisputeQueries;
   let refundQueries: RefundQueries;
+  let vault: PiiVault;
   const store = new EventStore();
 
   beforeAll(async () => {
@@ -71,10 +73,10 @@ describe('DisputesService (real Postgres)', () => {
       DISPUTE_ESCALATION_AMOUNT: '50000',
     });
     const commands = new CommandRunner(ds, store);
-    const vault = new PiiVault(testConfig(db), ds, store);
+    vault = new PiiVault(testConfig(db), ds, store);
     const ticketQueries = new TicketQueries(ds, store, vault);
     const tickets = new TicketsService(commands, new TicketViewProjection(), ticketQueries, vault);
-    refundQueries = new RefundQueries(ds);
+    refundQueries = new RefundQueries(ds, vault);
     const refunds = new RefundsService(
       commands,
       new RefundViewProjection(),
@@ -82,8 +84,9 @@ describe('DisputesService (real Postgres)', () => {
       tickets,
       ticketQueries,
       config,
+      vault,
     );
-    queries = new DisputeQueries(ds);
+    queries = new DisputeQueries(ds, vault);
     disputes = new DisputesService(
       commands,
       new DisputeViewProjection(),
@@ -92,6 +95,7 @@ describe('DisputesService (real Postgres)', () => {
       ticketQueries,
       refunds,
       config,
+      vault,
     );
   });
   afterAll(async () => {
@@ -252,6 +256,66 @@ describe('DisputesService (real Postgres)', () => {
     expect(await codeOf(queries.get(merchantPortal, d.id))).toBe('not_found');
     expect(await codeOf(disputes.withdraw(otherCustomer, d.id, undefined))).toBe('not_found');
     expect((await queries.list(otherCustomer, {}, 50)).items.map((i) => i.node.id)).not.toContain(d.id);
+  });
+
+  it('contact details are sealed in events and read models, opened on the way out, erased after forgetCustomer', async () => {
+    const customerId = `cust-pii-${Date.now()}`;
+    const contact = { name: 'Zhang Wei', email: 'zhang.wei.pii@example.com', phone: '+86 138 0000 9911' };
+    const { result: opened } = await disputes.open(partner, {
+      customer: { id: customerId, ...contact },
+      transaction: newTx(),
+      reason: 'goods never arrived',
+      claimedAmount: 8000,
+    });
+    expect(opened.customer).toMatchObject(contact);
+    const { result: decided } = await disputes.decide(senior, opened.id, {
+      outcome: 'won',
+      rationale: 'no proof',
+    });
+    const refundId = decided.refundId!;
+    const streams = [opened.id, refundId, opened.ticketId];
+    // Nowhere in clear: not in the events of the dispute, its award refund or its ticket, nor the read models.
+    const clearIn = async (sql: string, params: unknown[]) =>
+      ((await ds.query(sql, params)) as Array<{ t: string }>).map((r) => r.t).join('\n');
+    const stored = async () =>
+      [
+        await clearIn(`SELECT data::text AS t FROM es_events WHERE stream_id = ANY($1)`, [streams]),
+        await clearIn(`SELECT customer::text AS t FROM dispute_view WHERE id = $1`, [opened.id]),
+        await clearIn(`SELECT customer::text AS t FROM refund_view WHERE id = $1`, [refundId]),
+      ].join('\n');
+    const before = await stored();
+    expect(before).toContain(opened.id);
+    for (const v of Object.values(contact)) expect(before).not.toContain(v);
+    expect(before).not.toContain('Zhang');
+    // Opened for those who may see the case (REST/GraphQL read these queries).
+    expect((await queries.get(agent, opened.id)).customer).toMatchObject(contact);
+    expect((await refundQueries.get(agent, refundId)).customer).toMatchObject(contact);
+    expect((await queries.list(agent, { customerId }, 10)).items[0].node.customer).toMatchObject(contact);
+    // The partner payloads (webhooks / feed) carry the customer by id only, even from the opened event.
+    const ticketRef = { id: opened.ticketId, number: 'T-1', channel: 'app', externalRef: null };
+    const events = (await ds.query(
+      `SELECT event_id AS "eventId", stream_id AS "streamId", event_type AS type, data, created_at AS "recordedAt"
+         FROM es_events WHERE stream_id = ANY($1)`,
+      [[opened.id, refundId]],
+    )) as Parameters<typeof disputeEventSource.toPublic>[0][];
+    const revealed = await vault.reveal(events);
+    const payloads = JSON.stringify(
+      revealed.map((e) => [
+        disputeEventSource.toPublic(e, ticketRef),
+        refundEventSource.toPublic(e, ticketRef),
+      ]),
+    );
+    expect(payloads).toContain(customerId);
+    for (const v of Object.values(contact)) expect(payloads).not.toContain(v);
+
+    await vault.forgetNow(customerId, undefined);
+    const erased = { id: customerId, name: '[erased]', email: '[erased]', phone: '[erased]' };
+    expect((await queries.get(agent, opened.id)).customer).toEqual(erased);
+    expect((await refundQueries.get(agent, refundId)).customer).toEqual(erased);
+    // A rebuilt read model is still erased (the events are sealed, the key is gone).
+    await rebuildProjections(ds, store, [new DisputeViewProjection(), new RefundViewProjection()]);
+    expect((await queries.get(agent, opened.id)).customer).toEqual(erased);
+    expect((await refundQueries.byIds([refundId]))[0].customer).toEqual(erased);
   });
 
   it('the dispute and refund read models rebuild from the log to the same rows', async () => {

@@ -5,6 +5,7 @@ import {
   CommandRunner,
   Decider,
   IdempotencyRequest,
+  PiiVault,
   Principal,
   Tx,
   linkStreamToTicket,
@@ -15,6 +16,9 @@ import {
   SYSTEM_PRINCIPAL,
   customerOfTicket,
   lockStream,
+  openedCustomerIn,
+  sealingCustomerOf,
+  sealingSubject,
   toDomainError,
   visibleTicketIn,
 } from '@kefu/refunds';
@@ -92,6 +96,7 @@ export class DisputesService {
     private readonly ticketQueries: TicketQueries,
     private readonly refunds: RefundsService,
     private readonly config: AppConfig,
+    private readonly vault: PiiVault,
   ) {}
 
   /**
@@ -104,6 +109,10 @@ export class DisputesService {
     input: OpenDisputeInput,
     opts: DisputeCommandOptions = {},
   ): Promise<CommandResult<DisputeView>> {
+    return this.opened(this.openIn(p, input, opts));
+  }
+
+  private openIn(p: Principal, input: OpenDisputeInput, opts: DisputeCommandOptions) {
     return this.commands.transaction({ idempotency: opts.idempotency, successStatus: 201 }, async (tx) => {
       const actor = actorFromPrincipal(p);
       const now = new Date().toISOString();
@@ -111,7 +120,11 @@ export class DisputesService {
       let ticketId = input.ticketId;
       let customer = input.customer;
       if (ticketId)
-        customer = customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer);
+        customer = await openedCustomerIn(
+          this.vault,
+          tx,
+          customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer),
+        );
       const command: DisputeCommand = {
         type: 'OpenDispute',
         actor,
@@ -147,7 +160,7 @@ export class DisputesService {
           transaction: input.transaction,
         });
         ticketId = ticket.id;
-        customer ??= ticket.customer;
+        customer ??= await openedCustomerIn(this.vault, tx, ticket.customer);
       }
       await this.handleIn(
         tx,
@@ -226,6 +239,21 @@ export class DisputesService {
     opts: DisputeCommandOptions & { successStatus?: number },
     body: CommandBody,
   ): Promise<CommandResult<DisputeView>> {
+    return this.opened(this.runIn(p, id, opts, body));
+  }
+
+  /** The stored idempotent response keeps the contact details sealed; the caller gets them opened. */
+  private async opened(pending: Promise<CommandResult<DisputeView>>): Promise<CommandResult<DisputeView>> {
+    const r = await pending;
+    return { ...r, result: (await this.queries.reveal([r.result]))[0] };
+  }
+
+  private runIn(
+    p: Principal,
+    id: string,
+    opts: DisputeCommandOptions & { successStatus?: number },
+    body: CommandBody,
+  ): Promise<CommandResult<DisputeView>> {
     return this.commands.transaction(
       {
         idempotency: opts.idempotency,
@@ -255,7 +283,7 @@ export class DisputesService {
             SYSTEM_PRINCIPAL,
             {
               ticketId: state.ticketId,
-              customer: state.customer,
+              customer: await openedCustomerIn(this.vault, tx, state.customer),
               transaction: state.transaction,
               amount: state.awardedAmount ?? 0,
               reason: `Dispute ${id} ${state.outcome}: ${body.data.rationale}`.slice(0, 2000),
@@ -288,16 +316,19 @@ export class DisputesService {
     this.logger.log({ disputeId, ticketId }, 'dispute above the escalation amount: ticket escalated to L2');
   }
 
-  private handleIn(
+  private async handleIn(
     tx: Tx,
     disputeId: string,
     command: DisputeCommand,
     opts: { isNew?: boolean; expectedVersion?: number } = {},
   ): Promise<DisputeState> {
+    // Contact details are encrypted on the way in, with the key of the customer they belong to.
+    const subject = sealingSubject(command.type === 'OpenDispute' ? command.data : undefined, command.actor);
+    const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: DISPUTE_STREAM_TYPE,
       streamId: disputeId,
-      decider,
+      decider: seal ? sealingCustomerOf(decider, 'DisputeOpened', seal) : decider,
       command,
       isNew: opts.isNew,
       expectedVersion: opts.expectedVersion,

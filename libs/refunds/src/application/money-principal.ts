@@ -1,5 +1,6 @@
-import { DomainError, Principal, Tx } from '@kefu/platform';
+import { Decider, DomainError, ERASED, PiiVault, Principal, Tx, sealPaths } from '@kefu/platform';
 import { TicketQueries, TicketView, actorFromPrincipal, canSeeTicket } from '@kefu/tickets';
+import { Actor } from '@kefu/tickets/domain/decider';
 
 /**
  * The worker's identity for ticket commands issued on its own (escalations, follow-up tickets): a
@@ -56,4 +57,53 @@ export function customerOfTicket(
       { field: 'customer.id', message: `must be the ticket's customer (${ticket.customer.id})` },
     ]);
   return given ? { ...ticket.customer, ...given } : ticket.customer;
+}
+
+/** The customer's contact details in a case's first event: personal data, sealed with the customer's key. */
+export const CASE_CUSTOMER_FIELDS = ['customer.name', 'customer.email', 'customer.phone'] as const;
+
+/**
+ * The same decider, sealing the customer's contact details of the `eventType` events it emits and,
+ * in every event, the name of a customer acting on their own case (`requestedBy`, `openedBy`,
+ * `submittedBy`, `by` of kind customer). The decider itself sees them clear, so its validation is unchanged.
+ */
+export function sealingCustomerOf<S, C, E extends { type: string; data: unknown }>(
+  d: Decider<S, C, E>,
+  eventType: E['type'],
+  seal: (clear: string) => string,
+): Decider<S, C, E> {
+  return {
+    ...d,
+    decide: (c, s) =>
+      d.decide(c, s).map((e) => {
+        const paths: string[] = e.type === eventType ? [...CASE_CUSTOMER_FIELDS] : [];
+        for (const [k, v] of Object.entries(e.data as Record<string, unknown>))
+          if (v && typeof v === 'object' && (v as { kind?: unknown }).kind === 'customer')
+            paths.push(`${k}.name`);
+        return paths.length ? { ...e, data: sealPaths(e.data, paths, seal) } : e;
+      }),
+  };
+}
+
+/** Whose key seals a command's personal data: the case's customer when opening, else a customer actor's own. */
+export function sealingSubject(
+  opening: { customer?: { id: string } } | undefined,
+  actor: Actor,
+): string | undefined {
+  const own = actor.role === 'customer' ? actor.customerId : undefined;
+  return (opening ? (opening.customer?.id ?? own) : actor.name ? own : undefined)?.trim() || undefined;
+}
+
+/**
+ * A customer carried over from a stored case (sealed there) opened inside the transaction, so the
+ * next decider validates clear values; fields erased by forgetCustomer are dropped, not re-sealed.
+ */
+export async function openedCustomerIn<C extends { id: string } | undefined>(
+  vault: PiiVault,
+  tx: Tx,
+  customer: C,
+): Promise<C> {
+  if (!customer) return customer;
+  const open = await vault.reveal(customer, tx);
+  return Object.fromEntries(Object.entries(open).filter(([, v]) => v !== ERASED)) as C;
 }

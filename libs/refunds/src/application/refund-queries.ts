@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, Principal, Tx, hasScope } from '@kefu/platform';
+import { DomainError, PiiVault, Principal, Tx, hasScope } from '@kefu/platform';
 import { Page, decodePageCursor, encodePageCursor } from '@kefu/tickets';
 import { RefundStatus } from '../domain/refund.types';
 import { RefundRow, RefundView, toRefundView } from './refund-view';
@@ -33,7 +33,18 @@ const FROM = `refund_view r JOIN ticket_view t ON t.id = r.ticket_id`;
 
 @Injectable()
 export class RefundQueries {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly vault: PiiVault,
+  ) {}
+
+  /**
+   * The customer's contact details (and a customer actor's name) stay sealed in the read model (and
+   * in the `In` reads commands use); the public reads open them, `[erased]` once the customer is forgotten.
+   */
+  async reveal(views: RefundView[]): Promise<RefundView[]> {
+    return this.vault.reveal(views);
+  }
 
   async byIdIn(tx: Tx, id: string): Promise<RefundView | undefined> {
     const row = await tx.one<RefundRow>(`SELECT ${COLUMNS} FROM refund_view r WHERE r.id = $1`, [id]);
@@ -58,7 +69,7 @@ export class RefundQueries {
       ...params,
     ])) as RefundRow[];
     if (!rows[0]) throw DomainError.notFound('Refund', id);
-    return toRefundView(rows[0]);
+    return (await this.reveal([toRefundView(rows[0])]))[0];
   }
 
   /** Refunds of these tickets, oldest first (Ticket.refunds); the caller already saw the tickets. */
@@ -68,7 +79,8 @@ export class RefundQueries {
       [ticketIds],
     )) as RefundRow[];
     const out = new Map<string, RefundView[]>();
-    for (const r of rows.map(toRefundView)) out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), r]);
+    for (const r of await this.reveal(rows.map(toRefundView)))
+      out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), r]);
     return out;
   }
 
@@ -76,7 +88,7 @@ export class RefundQueries {
     const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM refund_view r WHERE r.id = ANY($1)`, [
       ids,
     ])) as RefundRow[];
-    return rows.map(toRefundView);
+    return this.reveal(rows.map(toRefundView));
   }
 
   /** Newest first. */
@@ -108,10 +120,11 @@ export class RefundQueries {
         ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     )) as RefundRow[];
+    const nodes = await this.reveal(rows.slice(0, first).map(toRefundView));
     return {
-      items: rows.slice(0, first).map((r) => ({
+      items: rows.slice(0, first).map((r, i) => ({
         cursor: encodePageCursor('refund', r.created_at.toISOString(), r.id),
-        node: toRefundView(r),
+        node: nodes[i],
       })),
       hasNextPage: rows.length > first,
       totalCount: async () =>

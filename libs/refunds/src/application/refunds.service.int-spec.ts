@@ -1,5 +1,12 @@
 import { DataSource } from 'typeorm';
-import { CommandRunner, DomainError, EventStore, Principal, PiiVault } from '@kefu/platform';
+import {
+  CommandRunner,
+  DomainError,
+  EventStore,
+  Principal,
+  PiiVault,
+  rebuildProjections,
+} from '@kefu/platform';
 import { TicketQueries, TicketViewProjection, TicketsService } from '@kefu/tickets';
 import { createTestDatabase, openDataSource, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import { RefundViewProjection } from '../projections/refund-view.projection';
@@ -58,16 +65,17 @@ describe('RefundsService (real Postgres)', () => {
   let ds: DataSource;
   let refunds: RefundsService;
   let queries: RefundQueries;
+  let vault: PiiVault;
   const store = new EventStore();
 
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await openDataSource(db);
     const commands = new CommandRunner(ds, store);
-    const vault = new PiiVault(testConfig(db), ds, store);
+    vault = new PiiVault(testConfig(db), ds, store);
     const ticketQueries = new TicketQueries(ds, store, vault);
     const tickets = new TicketsService(commands, new TicketViewProjection(), ticketQueries, vault);
-    queries = new RefundQueries(ds);
+    queries = new RefundQueries(ds, vault);
     refunds = new RefundsService(
       commands,
       new RefundViewProjection(),
@@ -75,6 +83,7 @@ describe('RefundsService (real Postgres)', () => {
       tickets,
       ticketQueries,
       testConfig(db, { REFUND_PROCESSING_SECONDS: '1' }),
+      vault,
     );
   });
   afterAll(async () => {
@@ -184,6 +193,59 @@ describe('RefundsService (real Postgres)', () => {
         }),
       ),
     ).toBe('not_found');
+  });
+
+  it('contact details: sealed in events and refund_view, opened on reads, carried over to a linked refund, erased after forgetCustomer', async () => {
+    const customerId = `cust-pii-${Date.now()}`;
+    const contact = { name: 'Chen Jing', email: 'chen.jing.pii@example.com', phone: '+86 139 0000 7788' };
+    // Requested by the customer (named in the token: requestedBy is personal data too).
+    const self: Principal = { kind: 'user', sub: 'u-pii', role: 'customer', customerId, name: contact.name };
+    const { result: first } = await request(self, newTx(1000), 100, {
+      customer: { id: customerId, ...contact },
+    });
+    expect(first.customer).toEqual({ id: customerId, ...contact });
+    // A refund on the same ticket takes the ticket's (sealed) customer: opened, validated, sealed again.
+    const { result: linked } = await refunds.request(agent, {
+      ticketId: first.ticketId,
+      transaction: newTx(500),
+      amount: 50,
+      reason: 'second item',
+    });
+    expect(linked.customer).toEqual({ id: customerId, ...contact });
+    const stored = JSON.stringify([
+      await ds.query(`SELECT data FROM es_events WHERE stream_id = ANY($1)`, [
+        [first.id, linked.id, first.ticketId],
+      ]),
+      await ds.query(`SELECT row_to_json(r) FROM refund_view r WHERE customer_id = $1`, [customerId]),
+      await ds.query(`SELECT response FROM idempotency_keys`),
+    ]);
+    expect(stored).toContain(customerId);
+    for (const v of [...Object.values(contact), 'Chen']) expect(stored).not.toContain(v);
+    expect((await queries.get(agent, first.id)).customer).toEqual({ id: customerId, ...contact });
+    expect((await queries.get(self, first.id)).requestedBy).toEqual({
+      kind: 'customer',
+      id: customerId,
+      name: contact.name,
+    });
+
+    await vault.forgetNow(customerId, undefined);
+    const erased = { id: customerId, name: '[erased]', email: '[erased]', phone: '[erased]' };
+    expect((await queries.get(agent, first.id)).customer).toEqual(erased);
+    expect((await queries.get(agent, first.id)).requestedBy.name).toBe('[erased]');
+    expect((await queries.list(agent, { customerId }, 10)).items.map((i) => i.node.customer)).toEqual([
+      erased,
+      erased,
+    ]);
+    // After the erasure a refund on the ticket still works; the erased fields are not carried over.
+    const { result: after } = await refunds.request(agent, {
+      ticketId: first.ticketId,
+      transaction: newTx(500),
+      amount: 20,
+      reason: 'third item',
+    });
+    expect(after.customer).toEqual({ id: customerId });
+    await rebuildProjections(ds, store, [new RefundViewProjection()]);
+    expect((await queries.byIds([first.id, linked.id])).map((r) => r.customer)).toEqual([erased, erased]);
   });
 
   it('four eyes: above the threshold a senior approves, never the one who requested', async () => {

@@ -5,6 +5,7 @@ import {
   CommandRunner,
   Decider,
   IdempotencyRequest,
+  PiiVault,
   Principal,
   Tx,
   linkStreamToTicket,
@@ -31,6 +32,9 @@ import {
   SYSTEM_PRINCIPAL,
   customerOfTicket,
   lockStream,
+  openedCustomerIn,
+  sealingCustomerOf,
+  sealingSubject,
   toDomainError,
   visibleTicketIn,
 } from './money-principal';
@@ -81,6 +85,7 @@ export class RefundsService {
     private readonly tickets: TicketsService,
     private readonly ticketQueries: TicketQueries,
     private readonly config: AppConfig,
+    private readonly vault: PiiVault,
   ) {}
 
   request(
@@ -88,8 +93,10 @@ export class RefundsService {
     input: RequestRefundInput,
     opts: RefundCommandOptions = {},
   ): Promise<CommandResult<RefundView>> {
-    return this.commands.transaction({ idempotency: opts.idempotency, successStatus: 201 }, (tx) =>
-      this.requestIn(tx, p, input),
+    return this.opened(
+      this.commands.transaction({ idempotency: opts.idempotency, successStatus: 201 }, (tx) =>
+        this.requestIn(tx, p, input),
+      ),
     );
   }
 
@@ -110,7 +117,11 @@ export class RefundsService {
     let ticketId = input.ticketId;
     let customer = input.customer;
     if (ticketId) {
-      customer = customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer);
+      customer = await openedCustomerIn(
+        this.vault,
+        tx,
+        customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer),
+      );
     }
     const command: RefundCommand = {
       type: 'RequestRefund',
@@ -141,7 +152,7 @@ export class RefundsService {
         transaction: input.transaction,
       });
       ticketId = ticket.id;
-      customer ??= ticket.customer;
+      customer ??= await openedCustomerIn(this.vault, tx, ticket.customer);
     }
     const data = { ...command.data, ticketId, customer };
     const ledgerId = refundLedgerStreamId(input.transaction.id);
@@ -219,7 +230,7 @@ export class RefundsService {
             `Refund ${refund.id} of ${refund.amount} ${refund.currency} was promised by ${refund.expectedBy} ` +
             `and has not been settled by the payments core.`,
           category: 'refund_not_received',
-          customer: refund.customer,
+          customer: await openedCustomerIn(this.vault, tx, refund.customer),
           transaction: refund.transaction,
           tags: ['refund-follow-up'],
         });
@@ -254,10 +265,18 @@ export class RefundsService {
     opts: RefundCommandOptions,
     body: CommandBody,
   ): Promise<CommandResult<RefundView>> {
-    return this.commands.transaction(
-      { idempotency: opts.idempotency, retries: opts.expectedVersion === undefined ? 5 : 0 },
-      (tx) => this.executeIn(tx, p, id, body, opts.expectedVersion),
+    return this.opened(
+      this.commands.transaction(
+        { idempotency: opts.idempotency, retries: opts.expectedVersion === undefined ? 5 : 0 },
+        (tx) => this.executeIn(tx, p, id, body, opts.expectedVersion),
+      ),
     );
+  }
+
+  /** The stored idempotent response keeps the contact details sealed; the caller gets them opened. */
+  private async opened(pending: Promise<CommandResult<RefundView>>): Promise<CommandResult<RefundView>> {
+    const r = await pending;
+    return { ...r, result: (await this.queries.reveal([r.result]))[0] };
   }
 
   private async executeIn(
@@ -284,16 +303,22 @@ export class RefundsService {
     return (await this.queries.byIdIn(tx, id))!;
   }
 
-  private handleIn(
+  private async handleIn(
     tx: Tx,
     refundId: string,
     command: RefundCommand,
     opts: { isNew?: boolean; expectedVersion?: number } = {},
   ): Promise<RefundState> {
+    // Contact details are encrypted on the way in, with the key of the customer they belong to.
+    const subject = sealingSubject(
+      command.type === 'RequestRefund' ? command.data : undefined,
+      command.actor,
+    );
+    const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: REFUND_STREAM_TYPE,
       streamId: refundId,
-      decider,
+      decider: seal ? sealingCustomerOf(decider, 'RefundRequested', seal) : decider,
       command,
       isNew: opts.isNew,
       expectedVersion: opts.expectedVersion,

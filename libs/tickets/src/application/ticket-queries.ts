@@ -81,6 +81,12 @@ export class TicketQueries {
     return views.map((v, i) => ({ ...v, customer: customers[i] }));
   }
 
+  /** A customer author's name is sealed in ticket_messages (staff and partner names are not). */
+  private async revealMessages(rows: MessageRow[]): Promise<MessageRow[]> {
+    const names = await this.vault.reveal(rows.map((r) => r.author_name));
+    return rows.map((r, i) => ({ ...r, author_name: names[i] }));
+  }
+
   private async revealEvents(events: StoredEvent[]): Promise<StoredEvent[]> {
     const data = await this.vault.reveal(events.map((e) => e.data));
     return events.map((e, i) => ({ ...e, data: data[i] }));
@@ -183,10 +189,11 @@ export class TicketQueries {
   ): Promise<Page<MessageView>> {
     const afterSeq = after ? decodePageCursor(after, 'seq').value : 0;
     const vis = includeInternal ? '' : `AND visibility = 'public'`;
-    const rows = (await this.ds.query(
+    const stored = (await this.ds.query(
       `SELECT * FROM ticket_messages WHERE ticket_id = $1 ${vis} AND seq > $2 ORDER BY seq LIMIT $3`,
       [ticketId, afterSeq, first + 1],
     )) as MessageRow[];
+    const rows = await this.revealMessages(stored);
     return {
       items: rows
         .slice(0, first)
@@ -213,13 +220,14 @@ export class TicketQueries {
     first: number,
   ): Promise<Map<string, Page<MessageView>>> {
     const vis = includeInternal ? '' : `AND visibility = 'public'`;
-    const rows = (await this.ds.query(
+    const stored = (await this.ds.query(
       `SELECT * FROM (
          SELECT m.*, row_number() OVER (PARTITION BY ticket_id ORDER BY seq) AS rn
            FROM ticket_messages m WHERE ticket_id = ANY($1) ${vis}
        ) x WHERE rn <= $2 ORDER BY ticket_id, seq`,
       [ticketIds, first + 1],
     )) as MessageRow[];
+    const rows = await this.revealMessages(stored);
     const byTicket = new Map<string, MessageRow[]>(ticketIds.map((id) => [id, []]));
     for (const r of rows) byTicket.get(r.ticket_id)?.push(r);
     const out = new Map<string, Page<MessageView>>();
@@ -244,10 +252,12 @@ export class TicketQueries {
 
   /** Public messages of several tickets at once (REST list pages, DataLoader). */
   async publicMessagesOf(ticketIds: readonly string[]): Promise<Map<string, MessageView[]>> {
-    const rows = (await this.ds.query(
-      `SELECT * FROM ticket_messages WHERE ticket_id = ANY($1) AND visibility = 'public' ORDER BY ticket_id, seq`,
-      [ticketIds],
-    )) as MessageRow[];
+    const rows = await this.revealMessages(
+      (await this.ds.query(
+        `SELECT * FROM ticket_messages WHERE ticket_id = ANY($1) AND visibility = 'public' ORDER BY ticket_id, seq`,
+        [ticketIds],
+      )) as MessageRow[],
+    );
     const out = new Map<string, MessageView[]>(ticketIds.map((id) => [id, []]));
     for (const r of rows) out.get(r.ticket_id)?.push(toMessageView(r));
     return out;

@@ -53,16 +53,30 @@ const decider: Decider<TicketState, TicketCommand, TicketEvent> = {
 /** The customer's contact details in TicketOpened: personal data, sealed with the customer's key. */
 const CUSTOMER_CONTACT_FIELDS = ['customer.name', 'customer.email', 'customer.phone'] as const;
 
-/** The same decider, sealing the contact details of the TicketOpened it emits (the decider sees them clear). */
+/** A customer opening their own ticket is named in `openedBy` too. */
+const OPENED_BY_CUSTOMER_FIELDS = [...CUSTOMER_CONTACT_FIELDS, 'openedBy.name'];
+
+/** Messages whose author, when a customer, is named in clear: the name is sealed with that customer's key. */
+const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['PublicReplyAdded', 'InternalNoteAdded']);
+
+/**
+ * The same decider, sealing the contact details of the TicketOpened it emits and a customer author's
+ * name in the messages it emits (the decider sees them clear).
+ */
 function sealingDecider(seal: (clear: string) => string): Decider<TicketState, TicketCommand, TicketEvent> {
   return {
     ...decider,
     decide: (c, s) =>
-      decider
-        .decide(c, s)
-        .map((e) =>
-          e.type === 'TicketOpened' ? { ...e, data: sealPaths(e.data, CUSTOMER_CONTACT_FIELDS, seal) } : e,
-        ),
+      decider.decide(c, s).map((e) => {
+        if (e.type === 'TicketOpened') {
+          const paths =
+            e.data.openedBy.kind === 'customer' ? OPENED_BY_CUSTOMER_FIELDS : CUSTOMER_CONTACT_FIELDS;
+          return { ...e, data: sealPaths(e.data, paths, seal) };
+        }
+        if (MESSAGE_EVENTS.has(e.type) && 'author' in e.data && e.data.author.kind === 'customer')
+          return { ...e, data: sealPaths(e.data, ['author.name'], seal) } as TicketEvent;
+        return e;
+      }),
   };
 }
 
@@ -283,8 +297,13 @@ export class TicketsService {
     // The SLA policies and calendars as of this transaction ride along with the command.
     const sla = await this.slaRules.rulesIn(tx);
     // Contact details are encrypted on the way in, with the key of the customer they belong to.
+    // A customer acting on their own ticket: their name as a message author is sealed with their key.
     const subject =
-      command.type === 'OpenTicket' ? (command.data.customer?.id ?? actor.customerId)?.trim() : undefined;
+      command.type === 'OpenTicket'
+        ? (command.data.customer?.id ?? actor.customerId)?.trim()
+        : actor.role === 'customer' && actor.name
+          ? actor.customerId?.trim()
+          : undefined;
     const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: TICKET_STREAM_TYPE,
