@@ -203,6 +203,31 @@ describe('fuzzing (e2e)', () => {
     });
   });
 
+  // Found by this suite: a null phone reached the decider's trim() (500).
+  it('null in the optional fields of account recovery means absent, not a 500', async () => {
+    const opened = await restCheck('partnerX', 'POST', {
+      path: '/v1/account-recovery',
+      body: {
+        kind: 'locked',
+        customer: { id: 'cust-a', name: null, email: null, phone: null },
+        description: 'd',
+        language: null,
+      },
+    });
+    expect(opened.status).toBe(201);
+    const submitted = await restCheck('partnerX', 'POST', {
+      path: `/v1/account-recovery/${opened.body.id}/verification`,
+      body: {
+        fullName: 'Li Wei',
+        documentType: 'passport',
+        documentNumber: 'E12345678',
+        phone: null,
+        email: null,
+      },
+    });
+    expect(submitted.status).toBe(202);
+  });
+
   describe('header abuse', () => {
     const ticket = { subject: 's', description: 'd', category: 'payment_failed', customer: { id: 'cust-a' } };
 

@@ -134,5 +134,53 @@ export const FUZZ_MUTATIONS: FuzzMutation[] = [
     'channel',
   ),
 
-  // EXTENSION POINT: account recovery and SLA policies add rows here.
+  withInput('openRecoveryCase', 'partnerX', () => ({
+    kind: 'STOLEN',
+    customer: { id: 'cust-a', name: 'Li', email: 'li@example.com', phone: '+8613800000000' },
+    description: 'd',
+    language: 'en',
+  })),
+  withInput('submitIdentityVerification', 'partnerX', (w) => ({
+    caseId: w.ids.recoveryX,
+    fullName: 'Li Wei',
+    documentType: 'passport',
+    documentNumber: 'E12345678',
+    phone: '+8613800000000',
+    email: 'li@example.com',
+  })),
+  withInput('reviewIdentityVerification', 'senior', (w) => ({
+    caseId: w.ids.recoveryX,
+    approved: false,
+    reason: 'blurred',
+    expectedVersion: 3,
+  })),
+  withInput('restoreAccount', 'supervisor', (w) => ({ caseId: w.ids.recoveryX })),
+  withInput('closeRecoveryCase', 'agent', (w) => ({ caseId: w.ids.recoveryX })),
+  // Partner Y's case, so that rejecting it leaves X's case to the rows above.
+  withInput('rejectRecoveryCase', 'supervisor', (w) => ({ caseId: w.ids.recoveryY, reason: 'r' })),
+  {
+    operation: 'Mutation.forgetCustomer',
+    as: 'admin',
+    query: 'mutation($id: ID!) { forgetCustomer(customerId: $id) }',
+    // Hostile ids only: never a seeded customer's.
+    variables: () => hostileValue.map((id) => ({ id })),
+  },
+  withInput('upsertSlaPolicy', 'admin', () => ({
+    id: 'fuzz-policy',
+    name: 'Fuzz',
+    priority: 'LOW',
+    categories: ['FEATURE_QUESTION'],
+    firstResponseSeconds: 3600,
+    nextResponseSeconds: 7200,
+    resolutionSeconds: 86_400,
+    warningRatio: 0.8,
+  })),
+  withInput('setSlaPolicyChannels', 'admin', (w) => ({ policyId: w.ids.slaPolicy, channels: ['EMAIL'] })),
+  withInput('upsertBusinessCalendar', 'admin', () => ({
+    id: 'fuzz-calendar',
+    name: 'Fuzz',
+    timeZone: 'Asia/Shanghai',
+    hours: [{ weekday: 1, opens: '09:00', closes: '18:00' }],
+    holidays: ['2026-10-01'],
+  })),
 ];

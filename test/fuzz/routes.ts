@@ -182,5 +182,30 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
         .map(([t, body]) => ({ path: `/v1/surveys/${t}/responses`, body })),
   },
 
-  // EXTENSION POINT: account recovery adds its generators here.
+  {
+    route: 'POST /v1/account-recovery',
+    as: 'partnerX',
+    input: bodyOf(() => '/v1/account-recovery', {
+      kind: 'stolen',
+      customer: { id: 'cust-a', name: 'Li', email: 'li@example.com', phone: '+8613800000000' },
+      description: 'd',
+      language: 'zh-CN',
+    }),
+  },
+  {
+    route: 'GET /v1/account-recovery/:id',
+    as: 'partnerX',
+    input: idOf((id) => `/v1/account-recovery/${id}`),
+  },
+  {
+    route: 'POST /v1/account-recovery/:id/verification',
+    as: 'partnerX',
+    input: bodyOf((w) => `/v1/account-recovery/${w.ids.recoveryX}/verification`, {
+      fullName: 'Li Wei',
+      documentType: 'passport',
+      documentNumber: 'E12345678',
+      phone: '+8613800000000',
+      email: 'li@example.com',
+    }),
+  },
 ];

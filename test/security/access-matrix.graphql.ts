@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { queueTopic } from '@kefu/escalation';
 import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
 import { byRole } from './support/expect';
@@ -37,6 +38,14 @@ const staffOnly = byRole<GqlOutcome>({ none: U, customer: F, partner: F, staff: 
 const staffCommand = byRole<GqlOutcome>(
   { none: U, customer: F, partner: F, staff: 'ok' },
   { customerB: NF, partnerY: NF },
+);
+
+/** Admins only (configuration, erasure). */
+const adminOnly = byRole<GqlOutcome>({ none: U, customer: F, partner: F, staff: F }, { admin: 'ok' });
+/** A reviewer's command on partner X's recovery case: senior agents and supervisors only. */
+const reviewerCommand = byRole<GqlOutcome>(
+  { none: U, customer: F, partner: F, staff: 'ok' },
+  { customerB: NF, partnerY: NF, agent: F, admin: F },
 );
 
 const T = 'id version';
@@ -399,5 +408,140 @@ export const GRAPHQL_MATRIX: GraphqlRow[] = [
     expect: byRole({ none: 'REFUSED', customer: F, partner: F, staff: 'ok' }),
   },
 
-  // EXTENSION POINT: account recovery and SLA policies add rows here.
+  // account recovery
+  {
+    operation: 'Query.recoveryCase',
+    case: "partner X's case of customer A",
+    request: (w) => ({
+      query: 'query($id: ID!) { recoveryCase(id: $id) { id } }',
+      variables: { id: w.ids.recoveryX },
+    }),
+    expect: byRole(
+      { none: U, customer: 'ok', partner: 'ok', staff: 'ok' },
+      { customerB: 'null', partnerY: 'null' },
+    ),
+  },
+  {
+    operation: 'Query.recoveryCases',
+    request: () => ({
+      query:
+        '{ recoveryCases(first: 50) { totalCount edges { node { id customer { id } ticket { id } } } } }',
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  {
+    operation: 'Mutation.openRecoveryCase',
+    request: () => ({
+      query: 'mutation($i: OpenRecoveryCaseInput!) { openRecoveryCase(input: $i) { id } }',
+      variables: { i: { kind: 'PASSWORD_RESET', customer: { id: 'cust-a' }, description: 'No SMS code' } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: F }),
+  },
+  {
+    operation: 'Mutation.submitIdentityVerification',
+    request: async (w) => ({
+      query:
+        'mutation($i: SubmitIdentityVerificationInput!) { submitIdentityVerification(input: $i) { id } }',
+      variables: {
+        i: {
+          caseId: await w.freshRecovery(),
+          fullName: 'Li Wei',
+          documentType: 'national_id',
+          documentNumber: '110101199003070000',
+        },
+      },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: 'ok', staff: 'ok' }, { customerB: NF, partnerY: NF }),
+  },
+  {
+    operation: 'Mutation.reviewIdentityVerification',
+    request: async (w) => ({
+      query:
+        'mutation($i: ReviewIdentityVerificationInput!) { reviewIdentityVerification(input: $i) { id } }',
+      variables: { i: { caseId: await w.freshRecovery('verification_submitted'), approved: true } },
+    }),
+    // Senior agents and supervisors verify identity (DOMAIN.md; the module's REVIEWER_ROLES).
+    expect: reviewerCommand,
+  },
+  {
+    operation: 'Mutation.restoreAccount',
+    request: async (w) => ({
+      query: 'mutation($i: RestoreAccountInput!) { restoreAccount(input: $i) { id } }',
+      variables: { i: { caseId: await w.freshRecovery('verified') } },
+    }),
+    expect: reviewerCommand,
+  },
+  {
+    operation: 'Mutation.rejectRecoveryCase',
+    request: async (w) => ({
+      query: 'mutation($i: RejectRecoveryCaseInput!) { rejectRecoveryCase(input: $i) { id } }',
+      variables: { i: { caseId: await w.freshRecovery(), reason: 'documents do not match' } },
+    }),
+    expect: reviewerCommand,
+  },
+  {
+    operation: 'Mutation.closeRecoveryCase',
+    request: async (w) => ({
+      query: 'mutation($i: CloseRecoveryCaseInput!) { closeRecoveryCase(input: $i) { id } }',
+      variables: { i: { caseId: await w.freshRecovery('restored') } },
+    }),
+    expect: staffCommand,
+  },
+  {
+    operation: 'Mutation.forgetCustomer',
+    case: 'a customer of no seeded case',
+    request: () => ({
+      query: 'mutation($id: ID!) { forgetCustomer(customerId: $id) }',
+      variables: { id: `cust-forget-${randomUUID()}` },
+    }),
+    expect: adminOnly,
+  },
+
+  // SLA configuration: staff read it, admins change it
+  { operation: 'Query.slaPolicies', request: () => ({ query: '{ slaPolicies { id } }' }), expect: staffOnly },
+  {
+    operation: 'Query.businessCalendars',
+    request: () => ({ query: '{ businessCalendars { id } }' }),
+    expect: staffOnly,
+  },
+  {
+    operation: 'Mutation.upsertSlaPolicy',
+    request: () => ({
+      query: 'mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { id } }',
+      variables: {
+        i: {
+          name: 'Matrix low',
+          priority: 'LOW',
+          categories: ['FEATURE_QUESTION'],
+          firstResponseSeconds: 3600,
+          nextResponseSeconds: 7200,
+          resolutionSeconds: 86_400,
+        },
+      },
+    }),
+    expect: adminOnly,
+  },
+  {
+    operation: 'Mutation.setSlaPolicyChannels',
+    request: (w) => ({
+      query: 'mutation($i: SetSlaPolicyChannelsInput!) { setSlaPolicyChannels(input: $i) { id } }',
+      variables: { i: { policyId: w.ids.slaPolicy, channels: ['EMAIL'] } },
+    }),
+    expect: adminOnly,
+  },
+  {
+    operation: 'Mutation.upsertBusinessCalendar',
+    request: () => ({
+      query: 'mutation($i: UpsertBusinessCalendarInput!) { upsertBusinessCalendar(input: $i) { id } }',
+      variables: {
+        i: {
+          name: 'Shanghai office',
+          timeZone: 'Asia/Shanghai',
+          hours: [{ weekday: 1, opens: '09:00', closes: '18:00' }],
+          holidays: ['2026-10-01'],
+        },
+      },
+    }),
+    expect: adminOnly,
+  },
 ];

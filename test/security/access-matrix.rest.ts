@@ -224,5 +224,41 @@ export const REST_MATRIX: RestRow[] = [
     expect: byRole({ none: 404, customer: 404, partner: 404, staff: 404 }),
   },
 
-  // EXTENSION POINT: account recovery adds its rows here.
+  // account recovery
+  {
+    route: 'POST /v1/account-recovery',
+    request: () => ({
+      path: '/v1/account-recovery',
+      body: { kind: 'locked', customer: { id: 'cust-a' }, description: 'Locked out' },
+    }),
+    // Customers open cases for their own account only (the decider's OPENERS: everyone else may).
+    expect: byRole({ none: 401, customer: 201, partner: 201, staff: 201 }, { customerB: 403 }),
+  },
+  {
+    route: 'GET /v1/account-recovery/:id',
+    case: "partner X's case of customer A",
+    request: (w) => ({ path: `/v1/account-recovery/${w.ids.recoveryX}` }),
+    expect: byRole({ none: 401, customer: 200, partner: 200, staff: 200 }, ownedByX),
+  },
+  {
+    route: 'GET /v1/account-recovery/:id',
+    case: "partner Y's case of customer B",
+    request: (w) => ({ path: `/v1/account-recovery/${w.ids.recoveryY}` }),
+    expect: byRole({ none: 401, customer: 200, partner: 200, staff: 200 }, { customerA: 404, partnerX: 404 }),
+  },
+  {
+    route: 'GET /v1/account-recovery/:id',
+    case: 'a case that does not exist',
+    request: () => ({ path: `/v1/account-recovery/${randomUUID()}` }),
+    expect: byRole({ none: 401, customer: 404, partner: 404, staff: 404 }),
+  },
+  {
+    route: 'POST /v1/account-recovery/:id/verification',
+    request: async (w) => ({
+      path: `/v1/account-recovery/${await w.freshRecovery()}/verification`,
+      body: { fullName: 'Li Wei', documentType: 'passport', documentNumber: 'E12345678' },
+    }),
+    // Staff may type the data in for the customer (the four-eyes rule keeps them from approving it).
+    expect: byRole({ none: 401, customer: 202, partner: 202, staff: 202 }, ownedByX),
+  },
 ];

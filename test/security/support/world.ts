@@ -36,6 +36,9 @@ export interface GqlResult {
 
 export const AGENT_ID = 'agent-1';
 
+/** How far freshRecovery takes a case: each stage is the one its next command needs. */
+export type RecoveryStage = 'awaiting_verification' | 'verification_submitted' | 'verified' | 'restored';
+
 export interface World {
   t: ApiTestApp;
   ds: DataSource;
@@ -49,6 +52,11 @@ export interface World {
     webhookY: string;
     disputeX: string;
     refundX: string;
+    /** Account recovery cases (awaiting verification): X's for customer A, Y's for customer B. */
+    recoveryX: string;
+    recoveryY: string;
+    /** An SLA policy (for setSlaPolicyChannels). */
+    slaPolicy: string;
   };
   /** Ids a role must never see in a successful answer (someone else's data). */
   foreign: Record<RoleName, string[]>;
@@ -67,6 +75,8 @@ export interface World {
   /** A new dispute / refund of partner X's for customer A. */
   freshDispute(): Promise<string>;
   freshRefund(): Promise<string>;
+  /** A new recovery case of partner X's for customer A, taken (by X and a supervisor) to `stage`. */
+  freshRecovery(stage?: RecoveryStage): Promise<string>;
   /** A wallet transaction no case refers to yet. */
   transaction(): Record<string, unknown>;
   /** A new, unused API key (for revokeApiKey). */
@@ -170,6 +180,60 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
       )
     ).id as string;
 
+  const recoveryOf = async (role: RoleName, customer: string) =>
+    (
+      await must(
+        rest(role, 'POST', '/v1/account-recovery', {
+          kind: 'locked',
+          customer: { id: customer },
+          description: 'Locked out after wrong passwords',
+        }),
+        201,
+      )
+    ).id as string;
+  const gqlMust = async (query: string, variables: Record<string, unknown>): Promise<void> => {
+    const res = await rest('supervisor', 'POST', '/graphql', { query, variables });
+    if (res.status !== 200 || res.body.errors) throw new Error(`seeding: ${JSON.stringify(res.body)}`);
+  };
+  const freshRecovery = async (stage: RecoveryStage = 'awaiting_verification') => {
+    const id = await recoveryOf('partnerX', 'cust-a');
+    if (stage === 'awaiting_verification') return id;
+    await must(
+      rest('partnerX', 'POST', `/v1/account-recovery/${id}/verification`, {
+        fullName: 'Li Wei',
+        documentType: 'passport',
+        documentNumber: 'E12345678',
+      }),
+      202,
+    );
+    if (stage === 'verification_submitted') return id;
+    await gqlMust(
+      'mutation($i: ReviewIdentityVerificationInput!) { reviewIdentityVerification(input: $i) { id } }',
+      { i: { caseId: id, approved: true } },
+    );
+    if (stage === 'verified') return id;
+    await gqlMust('mutation($i: RestoreAccountInput!) { restoreAccount(input: $i) { id } }', {
+      i: { caseId: id },
+    });
+    return id;
+  };
+  const slaPolicy = 'matrix-policy';
+  const policy = await rest('admin', 'POST', '/graphql', {
+    query: 'mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { id } }',
+    variables: {
+      i: {
+        id: slaPolicy,
+        name: 'Matrix',
+        priority: 'LOW',
+        categories: ['FEATURE_QUESTION'],
+        firstResponseSeconds: 3600,
+        nextResponseSeconds: 7200,
+        resolutionSeconds: 86_400,
+      },
+    },
+  });
+  if (policy.body.errors) throw new Error(`seeding: ${JSON.stringify(policy.body)}`);
+
   const ids = {
     ticketX: await ticketOf('partnerX', 'cust-a'),
     ticketY: await ticketOf('partnerY', 'cust-b'),
@@ -177,14 +241,17 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
     webhookY: await webhookOf('partnerY'),
     disputeX: await disputeOf('partnerX', 'cust-a'),
     refundX: await refundOf('partnerX', 'cust-a'),
+    recoveryX: await recoveryOf('partnerX', 'cust-a'),
+    recoveryY: await recoveryOf('partnerY', 'cust-b'),
+    slaPolicy,
   };
   const all = Object.values(ids);
   const foreign: Record<RoleName, string[]> = {
     none: all,
-    customerA: [ids.ticketY, ids.webhookX, ids.webhookY],
-    customerB: [ids.ticketX, ids.webhookX, ids.webhookY, ids.disputeX, ids.refundX],
-    partnerX: [ids.ticketY, ids.webhookY],
-    partnerY: [ids.ticketX, ids.webhookX, ids.disputeX, ids.refundX],
+    customerA: [ids.ticketY, ids.webhookX, ids.webhookY, ids.recoveryY],
+    customerB: [ids.ticketX, ids.webhookX, ids.webhookY, ids.disputeX, ids.refundX, ids.recoveryX],
+    partnerX: [ids.ticketY, ids.webhookY, ids.recoveryY],
+    partnerY: [ids.ticketX, ids.webhookX, ids.disputeX, ids.refundX, ids.recoveryX],
     agent: [ids.webhookX, ids.webhookY],
     senior: [ids.webhookX, ids.webhookY],
     supervisor: [ids.webhookX, ids.webhookY],
@@ -211,6 +278,7 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
     freshWebhook: () => webhookOf('partnerX'),
     freshDispute: () => disputeOf('partnerX', 'cust-a'),
     freshRefund: () => refundOf('partnerX', 'cust-a'),
+    freshRecovery,
     transaction,
     freshApiKey: async () => (await keys.create('email', `spare-${randomUUID().slice(0, 8)}`)).apiKey.id,
     eventCount: async () =>

@@ -172,6 +172,41 @@ describe('SubmitIdentityVerification', () => {
   });
 });
 
+describe('null optional fields (JSON clients send null for absent; found by fuzzing: they were 500s)', () => {
+  const none = null as unknown as undefined;
+
+  it('a submission with null phone and email records neither', () => {
+    const [e] = run(opened(), {
+      type: 'SubmitIdentityVerification',
+      actor: customer,
+      now: at(10),
+      data: {
+        fullName: 'Li Wei',
+        documentType: 'passport',
+        documentNumber: 'G12345678',
+        phone: none,
+        email: none,
+      },
+    });
+    expect(e.type).toBe('IdentityVerificationSubmitted');
+    expect(e.data).not.toHaveProperty('phone');
+    expect(e.data).not.toHaveProperty('email');
+  });
+
+  it('an opening with null contact details and language keeps the defaults', () => {
+    const c = open('locked');
+    const [e] = run([], {
+      ...c,
+      data: { ...c.data, customer: { id: 'cust-1', name: none, email: none, phone: none }, language: none },
+    } as RecoveryCommand);
+    expect(e).toMatchObject({
+      type: 'RecoveryCaseOpened',
+      data: { customer: { id: 'cust-1' }, language: 'en' },
+    });
+    expect(e.data).toMatchObject({ customer: expect.not.objectContaining({ name: expect.anything() }) });
+  });
+});
+
 describe('ReviewIdentityVerification', () => {
   it('approval by a senior agent or a supervisor verifies the identity', () => {
     for (const reviewer of [senior, supervisor]) {

@@ -82,9 +82,10 @@ function invalid(s: RecoveryState, what: string): RecoveryRuleError {
   return new RecoveryRuleError('invalid_transition', `Recovery case ${s.id} is ${s.status}: cannot ${what}.`);
 }
 
-const trimmed = (v: string | undefined) => (v === undefined ? undefined : v.trim());
-const optional = <K extends string>(key: K, v: string | undefined) =>
-  v === undefined || v.trim() === '' ? {} : ({ [key]: v.trim() } as Record<K, string>);
+// null (a JSON client's "absent") is treated as undefined: it reached trim() and answered 500.
+const trimmed = (v: string | null | undefined) => (v === undefined || v === null ? undefined : v.trim());
+const optional = <K extends string>(key: K, v: string | null | undefined) =>
+  v === undefined || v === null || v.trim() === '' ? {} : ({ [key]: v.trim() } as Record<K, string>);
 
 function lastFour(documentNumber: string): string {
   return documentNumber.replace(/[\s-]/g, '').slice(-4);

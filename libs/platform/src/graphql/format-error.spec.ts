@@ -30,6 +30,13 @@ describe('formatGraphqlError', () => {
     });
   });
 
+  it("answers graphql-js's variable error limit as BAD_USER_INPUT (found by fuzzing: was internal)", () => {
+    const e = new GraphQLError(
+      'Too many errors processing variables, error limit reached. Execution aborted.',
+    );
+    expect(formatGraphqlError(formattedOf(e), e).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+  });
+
   it('maps Nest HTTP exceptions', () => {
     const e = wrapped(new UnauthorizedException('no'));
     expect(formatGraphqlError(formattedOf(e), e).extensions?.code).toBe('UNAUTHENTICATED');

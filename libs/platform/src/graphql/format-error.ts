@@ -20,6 +20,7 @@ const CLIENT_CODES = new Set([
 ]);
 
 const logger = new Logger('GraphQLErrors');
+const VARIABLE_ERROR_LIMIT = /^Too many errors processing variables/;
 
 /** The innermost error: resolvers' errors are wrapped by graphql-js, validation errors by Apollo. */
 function rootCause(error: unknown): unknown {
@@ -75,6 +76,10 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   // The limits' own code survives Apollo's GRAPHQL_VALIDATION_FAILED wrapping of validation rules.
   const limit = cause instanceof GraphQLError && codeOf(cause) === QUERY_TOO_COMPLEX ? cause : undefined;
   if (limit) return base(formatted, limit.message, { ...withoutStack(formatted), code: QUERY_TOO_COMPLEX });
+  // graphql-js stops coercing variables after 50 errors with a plain GraphQLError that Apollo does
+  // not mark BAD_USER_INPUT (e.g. 5000 bad enum values in a list): still the client's input.
+  if (cause instanceof GraphQLError && !cause.originalError && VARIABLE_ERROR_LIMIT.test(cause.message))
+    return base(formatted, cause.message, { code: 'BAD_USER_INPUT' });
   const code = codeOf(formatted);
   if (code && CLIENT_CODES.has(code)) return base(formatted, formatted.message, withoutStack(formatted));
   const correlationId = RequestContext.correlationId();
