@@ -13,6 +13,7 @@ export * from './application/ticket-view';
 export * from './application/ticket-queries';
 export * from './application/tickets.service';
 export * from './application/page-cursor';
+export * from './application/ticket-linked-queries';
 export * from './projections/ticket-view.projection';
 export * from './tickets.module';
 export * from './api/tickets-api.module';

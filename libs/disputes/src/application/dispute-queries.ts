@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, PiiVault, Principal, Tx } from '@kefu/platform';
-import { Page, decodePageCursor, encodePageCursor } from '@kefu/tickets';
+import { PiiVault, Principal } from '@kefu/platform';
+import { TicketLinkedQueries, ticketLinkedScope } from '@kefu/tickets';
 import { DisputeStatus } from '../domain/dispute.types';
 import { DisputeRow, DisputeView, toDisputeView } from './dispute-view';
 
@@ -20,122 +20,25 @@ const COLUMNS = `r.id, r.ticket_id, r.status, r.customer, r."transaction", r.rea
  * the disputes of tickets their channel brought in, staff all.
  */
 export function disputeScope(p: Principal, start: number): [string, unknown[]] {
-  if (p.kind === 'partner') {
-    return [`t.opened_by_kind = 'partner' AND t.opened_by_id = $${start}`, [p.partner]];
-  }
-  if (p.role === 'customer') return [`r.customer_id = $${start}`, [p.customerId ?? '\u0000none']];
-  return ['true', []];
+  return ticketLinkedScope(p, start);
 }
 
-const FROM = `dispute_view r JOIN ticket_view t ON t.id = r.ticket_id`;
-
+/** Disputes: get/visibleIn/byIdIn/byIds, byTickets (oldest first; Ticket.dispute shows the latest), list. */
 @Injectable()
-export class DisputeQueries {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly vault: PiiVault,
-  ) {}
-
-  /**
-   * The customer's contact details (and a customer actor's name) stay sealed in the read model (and
-   * in the `In` reads commands use); the public reads open them, `[erased]` once the customer is forgotten.
-   */
-  async reveal(views: DisputeView[]): Promise<DisputeView[]> {
-    return this.vault.reveal(views);
-  }
-
-  async byIdIn(tx: Tx, id: string): Promise<DisputeView | undefined> {
-    const row = await tx.one<DisputeRow>(`SELECT ${COLUMNS} FROM dispute_view r WHERE r.id = $1`, [id]);
-    return row ? toDisputeView(row) : undefined;
-  }
-
-  /** Inside a command's transaction: the dispute if this caller may see it, else not_found. */
-  async visibleIn(tx: Tx, principal: Principal, id: string): Promise<DisputeView> {
-    const [scope, params] = disputeScope(principal, 2);
-    const row = await tx.one<DisputeRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1 AND ${scope}`, [
-      id,
-      ...params,
-    ]);
-    if (!row) throw DomainError.notFound('Dispute', id);
-    return toDisputeView(row);
-  }
-
-  async get(principal: Principal, id: string): Promise<DisputeView> {
-    const [scope, params] = disputeScope(principal, 2);
-    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.id = $1 AND ${scope}`, [
-      id,
-      ...params,
-    ])) as DisputeRow[];
-    if (!rows[0]) throw DomainError.notFound('Dispute', id);
-    return (await this.reveal([toDisputeView(rows[0])]))[0];
-  }
-
-  /** Disputes of these tickets, oldest first (Ticket.dispute shows the latest). */
-  async byTickets(ticketIds: readonly string[]): Promise<Map<string, DisputeView[]>> {
-    const rows = (await this.ds.query(
-      `SELECT ${COLUMNS} FROM dispute_view r WHERE r.ticket_id = ANY($1) ORDER BY r.created_at, r.id`,
-      [ticketIds],
-    )) as DisputeRow[];
-    const out = new Map<string, DisputeView[]>();
-    for (const r of await this.reveal(rows.map(toDisputeView)))
-      out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), r]);
-    return out;
-  }
-
-  async byIds(ids: readonly string[]): Promise<DisputeView[]> {
-    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM dispute_view r WHERE r.id = ANY($1)`, [
-      ids,
-    ])) as DisputeRow[];
-    return this.reveal(rows.map(toDisputeView));
-  }
-
-  /** Newest first. */
-  async list(
-    principal: Principal,
-    filter: DisputeFilter,
-    first: number,
-    after?: string,
-  ): Promise<Page<DisputeView>> {
-    const [scope, params] = disputeScope(principal, 1);
-    const where = [scope];
-    const add = (sql: (n: number) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(params.length));
-    };
-    if (filter.status?.length) add((n) => `r.status = ANY($${n})`, filter.status);
-    if (filter.customerId) add((n) => `r.customer_id = $${n}`, filter.customerId);
-    if (filter.transactionId) add((n) => `r.transaction_id = $${n}`, filter.transactionId);
-    const countWhere = [...where];
-    const countParams = [...params];
-    if (after) {
-      const c = decodePageCursor(after, 'dispute');
-      params.push(c.value, c.id);
-      where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
-    }
-    params.push(first + 1);
-    const rows = (await this.ds.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')}
-        ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
-      params,
-    )) as DisputeRow[];
-    const nodes = await this.reveal(rows.slice(0, first).map(toDisputeView));
-    return {
-      items: rows.slice(0, first).map((r, i) => ({
-        cursor: encodePageCursor('dispute', r.created_at.toISOString(), r.id),
-        node: nodes[i],
-      })),
-      hasNextPage: rows.length > first,
-      totalCount: async () =>
-        Number(
-          (
-            (await this.ds.query(
-              `SELECT count(*) AS c FROM ${FROM} WHERE ${countWhere.join(' AND ')}`,
-              countParams,
-            )) as Array<{
-              c: string;
-            }>
-          )[0].c,
-        ),
-    };
+export class DisputeQueries extends TicketLinkedQueries<DisputeRow, DisputeView, DisputeFilter> {
+  constructor(ds: DataSource, vault: PiiVault) {
+    super(ds, vault, {
+      table: 'dispute_view',
+      columns: COLUMNS,
+      entity: 'Dispute',
+      cursorKind: 'dispute',
+      toView: toDisputeView,
+      scope: disputeScope,
+      filters: [
+        { key: 'status', column: 'r.status' },
+        { key: 'customerId', column: 'r.customer_id' },
+        { key: 'transactionId', column: 'r.transaction_id' },
+      ],
+    });
   }
 }
