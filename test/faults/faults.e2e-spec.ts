@@ -11,19 +11,24 @@ import {
   spawnApi,
   spawnWorker,
 } from '@kefu/test-fixtures';
-import { Load, LoadTarget } from './support/load';
+import { Load, LoadTarget, refundTransactions } from './support/load';
 import { OwnPostgres, OwnRedis, freePort, ownPostgresUnavailable } from './support/services';
 
 // Real processes under faults: the API and the worker run as child processes on a Postgres and a
 // Redis of this test's own (never the shared ones). During a load of ticket openings, replies and
 // solves: kill -9 the API, kill -9 the worker, kill -9 Redis and bring it back empty (+ FLUSHALL),
 // restart Postgres. Afterwards every success is there, every consumer caught up with the log, every
-// timer fired, the webhook receiver got every event, and nothing happened twice.
+// timer fired, the webhook receiver got every event, and nothing happened twice. Refund requests
+// contend for a few transactions' caps meanwhile (the cap must hold), and an SLA policy with a short
+// first-response target gives every ticket a timer that must fire or be settled (issue 9).
 // FAULT_CLIENTS / FAULT_PHASE_MS make it bigger (README: Tests).
 
 const CLIENTS = Number(process.env.FAULT_CLIENTS ?? 4);
 const PHASE_MS = Number(process.env.FAULT_PHASE_MS ?? 2500);
 const PG_UNAVAILABLE = ownPostgresUnavailable();
+const REFUND_CLIENTS = 2;
+const REFUND_TXS = refundTransactions(3);
+const FIRST_RESPONSE_SECONDS = 3;
 const EVENTS = ['ticket.created', 'ticket.message_added', 'ticket.status_changed', 'ticket.assigned'];
 
 const ENV = {
@@ -122,8 +127,25 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
       body: JSON.stringify({ url: receiver.url, events: EVENTS }),
     });
     expect(hook.status).toBe(201);
+    const policy = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: admin },
+      body: JSON.stringify({
+        query: 'mutation($i: UpsertSlaPolicyInput!) { upsertSlaPolicy(input: $i) { id } }',
+        variables: {
+          i: {
+            name: 'fault-normal',
+            priority: 'NORMAL',
+            firstResponseSeconds: FIRST_RESPONSE_SECONDS,
+            nextResponseSeconds: 3600,
+            resolutionSeconds: 7200,
+          },
+        },
+      }),
+    });
+    expect(((await policy.json()) as { errors?: unknown }).errors).toBeUndefined();
 
-    load = new Load(target, CLIENTS);
+    load = new Load(target, CLIENTS, { clients: REFUND_CLIENTS, transactions: REFUND_TXS });
     note('load started');
     await sleep(PHASE_MS);
 
@@ -163,6 +185,9 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
     faults.end = Date.now();
     await load.stop();
     note(`load stopped: ${load.successes.length} successes of ${load.attempted.length} cases`);
+    note(
+      `refunds: ${load.of('refund').length} granted, ${load.of('refund-capped').length} refused by the cap`,
+    );
     ds = new DataSource(typeOrmOptions(config));
     await ds.initialize();
   }, 240_000);
@@ -242,7 +267,8 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
 
   it('no duplicate effect: one ticket per Idempotency-Key, one reply per request, one close per ticket', async () => {
     const dupOpen = await rows<{ subject: string; n: number }>(
-      `SELECT data->>'subject' AS subject, count(*)::int AS n FROM es_events WHERE event_type = 'TicketOpened' GROUP BY 1 HAVING count(*) > 1`,
+      `SELECT data->>'subject' AS subject, count(*)::int AS n FROM es_events
+        WHERE event_type = 'TicketOpened' AND data->>'subject' LIKE 'load %' GROUP BY 1 HAVING count(*) > 1`,
     );
     const dupReply = await rows<{ body: string; n: number }>(
       `SELECT data->>'body' AS body, count(*)::int AS n FROM es_events WHERE event_type = 'PublicReplyAdded' GROUP BY 1 HAVING count(*) > 1`,
@@ -305,6 +331,138 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
     expect(expected.filter((id) => receiver.successesFor(id) === 0)).toEqual([]);
     const unexpected = receiver.requests.filter((r) => !expected.includes(r.json.id)).map((r) => r.json.type);
     expect(unexpected).toEqual([]);
+  });
+
+  it('refunds: the cap held under contention, in the log, the ledger and refund_view', async () => {
+    const granted = load.of('refund');
+    expect(granted.length).toBeGreaterThan(0);
+    // Contended: some requests were refused by the cap (the amounts asked add up past it).
+    expect(load.of('refund-capped').length).toBeGreaterThan(0);
+    // From the refunds' own streams: requested minus released by a final rejected/canceled/failed.
+    const fromLog = await rows<{ tx: string; total: number }>(
+      `SELECT r.data->'transaction'->>'id' AS tx, sum((r.data->>'amount')::bigint)::int AS total
+         FROM es_events r
+        WHERE r.event_type = 'RefundRequested'
+          AND NOT EXISTS (SELECT 1 FROM es_events f WHERE f.stream_id = r.stream_id
+                           AND f.event_type IN ('RefundRejected', 'RefundCanceled', 'RefundFailed'))
+        GROUP BY 1`,
+    );
+    const fromLedger = await rows<{ tx: string; total: number; refunds: number }>(
+      `SELECT data->>'transactionId' AS tx, max((data->>'reservedTotal')::bigint)::int AS total,
+              count(DISTINCT data->>'refundId')::int AS refunds
+         FROM es_events WHERE event_type = 'RefundAmountReserved' GROUP BY 1`,
+    );
+    const fromView = await rows<{ tx: string; total: number }>(
+      `SELECT transaction_id AS tx, sum(amount)::int AS total FROM refund_view
+        WHERE status NOT IN ('rejected', 'canceled', 'failed') GROUP BY 1`,
+    );
+    const over = [...fromLog, ...fromLedger, ...fromView].filter((r) => r.total > 10_000);
+    expect(over).toEqual([]);
+    // The three agree, and every transaction of the load was used.
+    const byTx = (rs: Array<{ tx: string; total: number }>) =>
+      Object.fromEntries(rs.map((r) => [r.tx, r.total]).sort());
+    expect(byTx(fromLedger)).toEqual(byTx(fromLog));
+    expect(byTx(fromView)).toEqual(byTx(fromLog));
+    expect(Object.keys(byTx(fromLog)).sort()).toEqual(REFUND_TXS.map((t) => t.id).sort());
+  });
+
+  it('refunds: every 201 is fully present (event, reservation, refund_view, its ticket)', async () => {
+    const requested = new Set(
+      (
+        await rows<{ id: string }>(
+          `SELECT stream_id AS id FROM es_events WHERE event_type = 'RefundRequested'`,
+        )
+      ).map((r) => r.id),
+    );
+    const reserved = new Set(
+      (
+        await rows<{ id: string }>(
+          `SELECT data->>'refundId' AS id FROM es_events WHERE event_type = 'RefundAmountReserved'`,
+        )
+      ).map((r) => r.id),
+    );
+    const views = new Map(
+      (
+        await rows<{ id: string; amount: number; ticket_id: string }>(
+          `SELECT id, amount::int AS amount, ticket_id FROM refund_view`,
+        )
+      ).map((v) => [v.id, v]),
+    );
+    const tickets = new Set((await rows<{ id: string }>(`SELECT id FROM ticket_view`)).map((r) => r.id));
+    const problems = load.of('refund').flatMap((s) => {
+      const id = s.refundId ?? '';
+      return [
+        ...(requested.has(id) ? [] : [`refund ${s.key}: no RefundRequested`]),
+        ...(reserved.has(id) ? [] : [`refund ${s.key}: no RefundAmountReserved`]),
+        ...(views.get(id)?.ticket_id === s.ticketId
+          ? []
+          : [`refund ${s.key}: refund_view ${views.get(id)?.ticket_id}`]),
+        ...(tickets.has(s.ticketId) ? [] : [`refund ${s.key}: no ticket_view row for its ticket`]),
+      ];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('refunds: one Idempotency-Key never produced two refunds or two reservations', async () => {
+    const dupRequest = await rows<{ reason: string; n: number }>(
+      `SELECT data->>'reason' AS reason, count(*)::int AS n FROM es_events
+        WHERE event_type = 'RefundRequested' GROUP BY 1 HAVING count(*) > 1`,
+    );
+    const dupReserve = await rows<{ refund: string; n: number }>(
+      `SELECT data->>'refundId' AS refund, count(*)::int AS n FROM es_events
+        WHERE event_type = 'RefundAmountReserved' GROUP BY 1 HAVING count(*) > 1`,
+    );
+    const orphans = await rows<{ id: string }>(
+      `SELECT id FROM refund_view v WHERE NOT EXISTS
+         (SELECT 1 FROM es_events e WHERE e.stream_id = v.id AND e.event_type = 'RefundRequested')`,
+    );
+    expect({ dupRequest, dupReserve, orphans }).toEqual({ dupRequest: [], dupReserve: [], orphans: [] });
+  });
+
+  it('no SLA timer is lost: each first-response target is met, breached or stopped once due (Redis was flushed)', async () => {
+    type SlaRow = { ticket: string; type: string; due: string | null };
+    // The first-response target's last event per ticket: a target still running past its due time
+    // (plus a poll's slack) is a timer that never fired.
+    const running = () =>
+      rows<SlaRow>(
+        `SELECT DISTINCT ON (stream_id) stream_id AS ticket, event_type AS type, data->>'dueAt' AS due
+           FROM es_events
+          WHERE event_type LIKE 'SlaTarget%' AND event_type <> 'SlaTargetWarned'
+            AND data->>'target' = 'first_response'
+          ORDER BY stream_id, global_position DESC`,
+      );
+    const lost = (rs: SlaRow[]) =>
+      rs.filter(
+        (r) =>
+          ['SlaTargetStarted', 'SlaTargetResumed', 'SlaTargetRecalculated'].includes(r.type) &&
+          Date.parse(r.due ?? '') < Date.now() - 1000,
+      );
+    const stillRunning = (rs: SlaRow[]) =>
+      rs.some((r) => ['SlaTargetStarted', 'SlaTargetResumed', 'SlaTargetRecalculated'].includes(r.type));
+    const last = await eventually(running, (rs) => !stillRunning(rs), 45_000);
+    expect(lost(last)).toEqual([]);
+    const started = new Set(
+      (
+        await rows<{ ticket: string }>(
+          `SELECT DISTINCT stream_id AS ticket FROM es_events
+            WHERE event_type = 'SlaTargetStarted' AND data->>'target' = 'first_response'`,
+        )
+      ).map((r) => r.ticket),
+    );
+    // Every ticket of the load got the timer, and the refund tickets (left open) breached.
+    const ticketIds = [...load.of('open'), ...load.of('refund')].map((s) => s.ticketId);
+    expect(ticketIds.filter((id) => !started.has(id))).toEqual([]);
+    const outcome = new Map(last.map((r) => [r.ticket, r.type]));
+    const counts: Record<string, number> = {};
+    for (const t of outcome.values()) counts[t] = (counts[t] ?? 0) + 1;
+    note(`first-response targets: ${JSON.stringify(counts)}`);
+    const refundTickets = [...new Set(load.of('refund').map((s) => s.ticketId))];
+    expect(refundTickets.filter((id) => outcome.get(id) !== 'SlaTargetBreached')).toEqual([]);
+    const breaches = await rows<{ ticket: string; n: number }>(
+      `SELECT stream_id AS ticket, count(*)::int AS n FROM es_events
+        WHERE event_type = 'SlaTargetBreached' AND data->>'target' = 'first_response' GROUP BY 1 HAVING count(*) > 1`,
+    );
+    expect(breaches).toEqual([]);
   });
 
   /** The partner's public events, read from the log by the API (the feed pages through all of it). */

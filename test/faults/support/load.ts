@@ -15,11 +15,14 @@ export interface Success {
   ticketId: string;
   /** When the success was answered (ms since epoch). */
   at: number;
+  /** Refund requests: the refund's id and its transaction. */
+  refundId?: string;
+  transactionId?: string;
 }
 
 /**
- * One step of a case. EXTENSION POINT: refunds (request → approve → payout) add a step here and a
- * check in faults.e2e-spec.ts; the step returns false when it gave up without a success.
+ * One step of a case; the step returns false when it gave up without a success. (Refund requests run
+ * as clients of their own, see refundClient: they contend for a few transactions' caps.)
  */
 export interface LoadStep {
   op: string;
@@ -104,6 +107,53 @@ export const STEPS: LoadStep[] = [
   },
 ];
 
+/** The transactions the refund clients compete for: each request asks 15-40% of the amount. */
+export interface RefundTransaction {
+  id: string;
+  amount: number;
+  currency: string;
+  occurredAt: string;
+  customerId: string;
+}
+
+export function refundTransactions(count: number): RefundTransaction[] {
+  const occurredAt = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+  return Array.from({ length: count }, (_, i) => ({
+    id: `fault-tx-${i}`,
+    amount: 10_000,
+    currency: 'CNY',
+    occurredAt,
+    customerId: `rc-${i}`,
+  }));
+}
+
+/**
+ * A refund request (the extension point's refunds): POST /v1/refunds with its own Idempotency-Key,
+ * the key in the reason so the log shows which request produced which refund. Returns the 201's
+ * refund, 'capped' for the cap's 422, undefined when it gave up.
+ */
+export async function requestRefund(
+  t: LoadTarget,
+  key: string,
+  tx: RefundTransaction,
+  amount: number,
+): Promise<{ id: string; ticketId: string } | 'capped' | undefined> {
+  const r = await rest(
+    t,
+    '/v1/refunds',
+    {
+      customer: { id: tx.customerId },
+      transaction: { id: tx.id, amount: tx.amount, currency: tx.currency, occurredAt: tx.occurredAt },
+      amount,
+      reason: `refund ${key}`,
+    },
+    `refund-${key}`,
+  );
+  if (r?.status === 201) return (await r.json()) as { id: string; ticketId: string };
+  const body = r ? ((await r.json().catch(() => ({}))) as { code?: string }) : {};
+  return body.code === 'refund_exceeds_transaction' ? 'capped' : undefined;
+}
+
 export class Load {
   readonly successes: Success[] = [];
   readonly attempted: string[] = [];
@@ -113,8 +163,38 @@ export class Load {
   constructor(
     private readonly target: LoadTarget,
     clients: number,
+    private readonly refunds: { clients: number; transactions: RefundTransaction[] } = {
+      clients: 0,
+      transactions: [],
+    },
   ) {
     for (let c = 0; c < clients; c++) this.loops.push(this.client(c));
+    for (let c = 0; c < refunds.clients; c++) this.loops.push(this.refundClient(c));
+  }
+
+  /** Requests 500-1500 of a 10000 transaction, round the transactions, until each is capped. */
+  private async refundClient(c: number): Promise<void> {
+    const txs = this.refunds.transactions;
+    for (let n = 0; this.running; n++) {
+      const key = `r${c}-${n}`;
+      const tx = txs[n % txs.length]; // all clients on the same one at once: the cap is contended
+      this.attempted.push(key);
+      const amount = 500 + ((c * 7 + n * 13) % 11) * 100;
+      const r = await requestRefund(this.target, key, tx, amount);
+      const at = Date.now();
+      if (r === 'capped')
+        this.successes.push({ op: 'refund-capped', key, ticketId: '', at, transactionId: tx.id });
+      else if (r)
+        this.successes.push({
+          op: 'refund',
+          key,
+          ticketId: r.ticketId,
+          at,
+          refundId: r.id,
+          transactionId: tx.id,
+        });
+      await new Promise((res) => setTimeout(res, 400));
+    }
   }
 
   private async client(c: number): Promise<void> {
