@@ -12,6 +12,7 @@ import {
   Tx,
   linkStreamToTicket,
   sealPaths,
+  fromRuleError,
 } from '@kefu/platform';
 import {
   PRIORITIES,
@@ -35,7 +36,7 @@ import {
 } from '../domain/recovery.decider';
 import { RecoveryEvent } from '../domain/recovery.events';
 import { RecoveryState } from '../domain/recovery.state';
-import { Actor, RecoveryKind, RecoveryRuleError, TICKET_FOR_KIND } from '../domain/recovery.types';
+import { Actor, RecoveryKind, TICKET_FOR_KIND } from '../domain/recovery.types';
 import { RecoveryCaseProjection } from '../projections/recovery-case-view.projection';
 import { RecoveryQueries } from './recovery-queries';
 import { RecoveryCaseView } from './recovery-view';
@@ -52,14 +53,6 @@ export interface OpenRecoveryCaseInput {
 export interface RecoveryCommandOptions {
   idempotency?: IdempotencyRequest;
   expectedVersion?: number;
-}
-
-function translate(e: unknown): unknown {
-  if (!(e instanceof RecoveryRuleError)) return e;
-  return new DomainError(e.code, e.message, {
-    ...(e.errors.length ? { errors: e.errors } : {}),
-    ...(e.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
-  });
 }
 
 /**
@@ -270,7 +263,7 @@ export class RecoveryService {
     try {
       return this.base.decide(command, state);
     } catch (e) {
-      throw translate(e);
+      throw fromRuleError(e);
     }
   }
 

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { CommandResult, CommandRunner, Decider, DomainError, Principal } from '@kefu/platform';
-import { actorFromPrincipal, translateRuleError } from '@kefu/tickets/application/actor';
+import {
+  CommandResult,
+  CommandRunner,
+  Decider,
+  DomainError,
+  Principal,
+  withDomainErrors,
+} from '@kefu/platform';
+import { actorFromPrincipal } from '@kefu/tickets/application/actor';
 import { AgentCommand, RegisterAgentData } from '../domain/agent.commands';
 import { AGENT_STREAM_TYPE, AgentState, agentDecider } from '../domain/agent.decider';
 import { AgentEvent } from '../domain/agent.events';
@@ -9,16 +16,7 @@ import { AgentQueries } from './agent-queries';
 import { AgentView, agentStreamId } from './agent-view';
 
 /** Rule errors from the pure decider become platform DomainErrors, so REST and GraphQL map them. */
-const decider: Decider<AgentState, AgentCommand, AgentEvent> = {
-  ...agentDecider,
-  decide: (c, s) => {
-    try {
-      return agentDecider.decide(c, s);
-    } catch (e) {
-      throw translateRuleError(e);
-    }
-  },
-};
+const decider: Decider<AgentState, AgentCommand, AgentEvent> = withDomainErrors(agentDecider);
 
 /** The agent commands: each one transaction, answering with the agent's read model. */
 @Injectable()

@@ -3,13 +3,13 @@ import {
   AppConfig,
   CommandResult,
   CommandRunner,
-  Decider,
   IdempotencyRequest,
   PiiVault,
   Principal,
   Tx,
   linkStreamToTicket,
   processOnce,
+  withDomainErrors,
 } from '@kefu/platform';
 import {
   RefundsService,
@@ -19,7 +19,6 @@ import {
   openedCustomerIn,
   sealingCustomerOf,
   sealingSubject,
-  toDomainError,
   visibleTicketIn,
 } from '@kefu/refunds';
 import { TicketQueries, TicketsService, actorFromPrincipal } from '@kefu/tickets';
@@ -55,21 +54,10 @@ export interface DisputeCommandOptions {
   idempotency?: IdempotencyRequest;
 }
 
-function translating<S, C, E extends { type: string; data: unknown }>(d: Decider<S, C, E>): Decider<S, C, E> {
-  return {
-    ...d,
-    decide: (c, s) => {
-      try {
-        return d.decide(c, s);
-      } catch (e) {
-        throw toDomainError(e);
-      }
-    },
-  };
-}
-
-const decider = translating<DisputeState, DisputeCommand, DisputeEvent>(disputeDecider);
-const slotDecider = translating<DisputeSlotState, DisputeSlotCommand, DisputeSlotEvent>(disputeSlotDecider);
+const decider = withDomainErrors<DisputeState, DisputeCommand, DisputeEvent>(disputeDecider);
+const slotDecider = withDomainErrors<DisputeSlotState, DisputeSlotCommand, DisputeSlotEvent>(
+  disputeSlotDecider,
+);
 const SYSTEM_ACTOR: Actor = { role: 'system', id: 'kefu-worker' };
 
 /**

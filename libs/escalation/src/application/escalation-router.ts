@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandRunner, Decider, Tx, loadState, processOnce } from '@kefu/platform';
-import { SYSTEM_DOMAIN_ACTOR, TicketsService, translateRuleError } from '@kefu/tickets';
+import { CommandRunner, Decider, Tx, loadState, processOnce, withDomainErrors } from '@kefu/platform';
+import { SYSTEM_DOMAIN_ACTOR, TicketsService } from '@kefu/tickets';
 import { Tier } from '@kefu/tickets/domain/ticket.types';
 import { DataSource } from 'typeorm';
 import {
@@ -17,16 +17,8 @@ import { RoutingCandidate, pickAgent } from '../domain/routing';
 import { EscalationQueueProjection } from '../projections/escalation-queue.projection';
 import { RoutableTicket, candidatesOf, lockTier, noteAssignment, routableTicket } from './routing-reads';
 
-const decider: Decider<EscalationState, EscalationCommand, EscalationEvent> = {
-  ...escalationDecider,
-  decide: (c, s) => {
-    try {
-      return escalationDecider.decide(c, s);
-    } catch (e) {
-      throw translateRuleError(e);
-    }
-  },
-};
+const decider: Decider<EscalationState, EscalationCommand, EscalationEvent> =
+  withDomainErrors(escalationDecider);
 
 export type RouteOutcome = 'routed' | 'queued' | 'already_handled' | 'skipped';
 

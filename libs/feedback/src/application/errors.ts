@@ -1,22 +1,4 @@
-import { DomainError, Principal } from '@kefu/platform';
-import { FeedbackRuleError } from '../domain/rules';
-
-/** Rule errors of the pure domain become platform DomainErrors (same codes). */
-export function translateRule(e: unknown): unknown {
-  if (e instanceof FeedbackRuleError)
-    return new DomainError(e.code, e.message, e.errors.length ? { errors: e.errors } : {});
-  return e;
-}
-
-export function wrapDecide<C, S, E>(decide: (c: C, s: S) => E[]): (c: C, s: S) => E[] {
-  return (c, s) => {
-    try {
-      return decide(c, s);
-    } catch (e) {
-      throw translateRule(e);
-    }
-  };
-}
+import { Principal } from '@kefu/platform';
 
 /**
  * Who changes tickets for the feedback module (escalations to L3 after a low score or a complaint

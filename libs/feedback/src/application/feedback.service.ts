@@ -7,6 +7,7 @@ import {
   Principal,
   StoredEvent,
   Tx,
+  fromRuleError,
 } from '@kefu/platform';
 import { TicketQueries, TicketsService } from '@kefu/tickets';
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,6 @@ import {
   needsSupervisor,
   validateFeedback,
 } from '../domain/feedback';
-import { translateRule } from './errors';
 import { SupervisorEscalation } from './supervisor-escalation';
 
 export interface FeedbackView {
@@ -113,7 +113,7 @@ export class FeedbackService {
         customerId: customerId ?? (await this.customerOfTicket(principal, input.ticketId)),
       });
     } catch (e) {
-      throw translateRule(e);
+      throw fromRuleError(e);
     }
     // The ticket must be one the caller may see (404 otherwise, nothing revealed).
     if (checked.ticketId) {

@@ -8,6 +8,8 @@ import {
   Tx,
   linkStreamToTicket,
   processOnce,
+  withDomainErrors,
+  fromRuleError,
 } from '@kefu/platform';
 import { TicketEvent, TicketStatusChangedData, ticketDecider } from '@kefu/tickets';
 import {
@@ -30,12 +32,11 @@ import {
   SurveySettingsUpdatedData,
   SurveyViewProjection,
 } from '../projections/survey.projections';
-import { translateRule, wrapDecide } from './errors';
 import { SupervisorEscalation } from './supervisor-escalation';
 import { SurveyTokens, hashSurveyToken, looksLikeSurveyToken, surveyIdFor } from './survey-token';
 import { ScheduledSurvey, SURVEY_COLUMNS, SurveyRow, SurveyView, toSurveyView } from './survey-view';
 
-const decider = { ...surveyDecider, decide: wrapDecide(surveyDecider.decide) };
+const decider = withDomainErrors(surveyDecider);
 
 type Inbox = { handler: string; messageId: string };
 
@@ -75,7 +76,7 @@ export class SurveysService {
     try {
       settings = validateSurveySettings(input);
     } catch (e) {
-      throw translateRule(e);
+      throw fromRuleError(e);
     }
     return this.commands.transaction({ idempotency: opts.idempotency }, async (tx) => {
       const at = new Date().toISOString();

@@ -78,3 +78,30 @@ export class DomainError extends Error {
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }
+
+/**
+ * A refusal thrown by a pure domain folder becomes a DomainError. Domain folders cannot import the
+ * platform, so each module has its own `…RuleError` class (codes are the same strings as ERROR_CODES);
+ * they are recognised here by shape, once: field errors and Retry-After carry over. Anything else
+ * (a programming error) is returned unchanged and ends as a 500.
+ */
+export function fromRuleError(e: unknown): unknown {
+  if (!(e instanceof Error) || !e.name.endsWith('RuleError')) return e;
+  const r = e as Error & { code?: unknown; errors?: FieldError[]; retryAfterSeconds?: number };
+  if (typeof r.code !== 'string' || !Object.prototype.hasOwnProperty.call(ERROR_CODES, r.code)) return e;
+  return new DomainError(r.code as ErrorCode, r.message, {
+    ...(r.errors?.length ? { errors: r.errors } : {}),
+    ...(r.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.retryAfterSeconds } : {}),
+  });
+}
+
+/** Runs a pure validation or decision, turning its rule errors into DomainErrors. */
+export function translatingRules<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      throw fromRuleError(e);
+    }
+  };
+}

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../errors/domain-error';
+import { DomainError, translatingRules } from '../errors/domain-error';
 import {
   IdempotencyRequest,
   StoredResponse,
@@ -17,6 +17,11 @@ export interface Decider<S, C, E extends DomainEvent> {
   initialState: () => S;
   evolve: (state: S, event: E) => S;
   decide: (command: C, state: S) => E[];
+}
+
+/** The decider a command handler runs: its rule errors become DomainErrors (fromRuleError). */
+export function withDomainErrors<S, C, E extends DomainEvent>(d: Decider<S, C, E>): Decider<S, C, E> {
+  return { ...d, decide: translatingRules(d.decide) };
 }
 
 export interface CommandResult<R> {

@@ -8,21 +8,6 @@ import { Actor } from '@kefu/tickets/domain/decider';
  */
 export const SYSTEM_PRINCIPAL: Principal = { kind: 'user', sub: 'kefu-system', role: 'admin', name: 'Kefu' };
 
-/** Domain rule errors (any module's, same shape) become the platform's DomainError. */
-export function toDomainError(e: unknown): unknown {
-  if (
-    e instanceof Error &&
-    (e.name === 'DomainRuleError' || e.name === 'RefundRuleError' || e.name === 'DisputeRuleError')
-  ) {
-    const err = e as Error & {
-      code: ConstructorParameters<typeof DomainError>[0];
-      errors?: Array<{ field: string; message: string }>;
-    };
-    return new DomainError(err.code, err.message, err.errors?.length ? { errors: err.errors } : {});
-  }
-  return e;
-}
-
 /** A ticket the caller may see (read in the caller's transaction), else not_found. */
 export async function visibleTicketIn(
   tx: Tx,

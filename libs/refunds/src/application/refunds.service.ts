@@ -3,13 +3,13 @@ import {
   AppConfig,
   CommandResult,
   CommandRunner,
-  Decider,
   IdempotencyRequest,
   PiiVault,
   Principal,
   Tx,
   linkStreamToTicket,
   processOnce,
+  withDomainErrors,
 } from '@kefu/platform';
 import { Actor } from '@kefu/tickets/domain/decider';
 import { CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
@@ -35,7 +35,6 @@ import {
   openedCustomerIn,
   sealingCustomerOf,
   sealingSubject,
-  toDomainError,
   visibleTicketIn,
 } from './money-principal';
 import { RefundQueries } from './refund-queries';
@@ -54,21 +53,8 @@ export interface RefundCommandOptions {
   idempotency?: IdempotencyRequest;
 }
 
-function translating<S, C, E extends { type: string; data: unknown }>(d: Decider<S, C, E>): Decider<S, C, E> {
-  return {
-    ...d,
-    decide: (c, s) => {
-      try {
-        return d.decide(c, s);
-      } catch (e) {
-        throw toDomainError(e);
-      }
-    },
-  };
-}
-
-const decider = translating<RefundState, RefundCommand, RefundEvent>(refundDecider);
-const ledgerDecider = translating<RefundLedgerState, RefundLedgerCommand, RefundLedgerEvent>(
+const decider = withDomainErrors<RefundState, RefundCommand, RefundEvent>(refundDecider);
+const ledgerDecider = withDomainErrors<RefundLedgerState, RefundLedgerCommand, RefundLedgerEvent>(
   refundLedgerDecider,
 );
 

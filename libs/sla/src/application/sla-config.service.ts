@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  CommandResult,
-  CommandRunner,
-  Decider,
-  DomainError,
-  DomainEvent,
-  Principal,
-  Tx,
-} from '@kefu/platform';
-import { actorFromPrincipal, translateRuleError } from '@kefu/tickets/application/actor';
+import { CommandResult, CommandRunner, DomainError, Principal, Tx, withDomainErrors } from '@kefu/platform';
+import { actorFromPrincipal } from '@kefu/tickets/application/actor';
 import { randomUUID } from 'node:crypto';
 import {
   BUSINESS_CALENDAR_STREAM_TYPE,
@@ -23,21 +15,8 @@ import {
 import { SlaConfigProjection } from '../projections/sla-config.projection';
 import { SlaConfigQueries } from './sla-config.queries';
 
-function translated<S, C, E extends DomainEvent>(d: Decider<S, C, E>): Decider<S, C, E> {
-  return {
-    ...d,
-    decide: (c, s) => {
-      try {
-        return d.decide(c, s);
-      } catch (e) {
-        throw translateRuleError(e);
-      }
-    },
-  };
-}
-
-const policyDecider = translated(slaPolicyDecider);
-const calDecider = translated(calendarDecider);
+const policyDecider = withDomainErrors(slaPolicyDecider);
+const calDecider = withDomainErrors(calendarDecider);
 
 export type PolicyInput = Omit<Record<keyof SlaPolicy, unknown>, 'id' | 'channels'> & {
   id?: string | null;

@@ -1,5 +1,5 @@
-import { DomainError, Principal } from '@kefu/platform';
-import { Actor, DomainRuleError, isDomainRuleError } from '../domain/decider';
+import { Principal } from '@kefu/platform';
+import { Actor } from '../domain/decider';
 
 /**
  * The domain's actor for a caller. A partner acts as itself (its slug, shared by all its API keys),
@@ -17,12 +17,3 @@ export function actorFromPrincipal(p: Principal): Actor {
 }
 
 export const SYSTEM_DOMAIN_ACTOR: Actor = { role: 'system', id: 'kefu-worker' };
-
-/** Domain rule errors become the platform's DomainError (same codes). */
-export function translateRuleError(e: unknown): unknown {
-  if (isDomainRuleError(e)) {
-    const err: DomainRuleError = e;
-    return new DomainError(err.code, err.message, err.errors.length ? { errors: err.errors } : {});
-  }
-  return e;
-}

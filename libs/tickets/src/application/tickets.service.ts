@@ -10,6 +10,7 @@ import {
   Tx,
   processOnce,
   sealPaths,
+  withDomainErrors,
 } from '@kefu/platform';
 import { randomUUID } from 'node:crypto';
 import { Actor } from '../domain/decider';
@@ -28,7 +29,7 @@ import { TicketState } from '../domain/ticket.state';
 import { SlaRecalcReason, SlaTargetName } from '../domain/ticket.sla.types';
 import { Priority } from '../domain/ticket.types';
 import { TicketViewProjection } from '../projections/ticket-view.projection';
-import { SYSTEM_DOMAIN_ACTOR, actorFromPrincipal, translateRuleError } from './actor';
+import { SYSTEM_DOMAIN_ACTOR, actorFromPrincipal } from './actor';
 import { TicketQueries } from './ticket-queries';
 import { TicketSlaRules } from './ticket-sla-rules';
 import { TicketView } from './ticket-view';
@@ -39,16 +40,7 @@ export interface CommandOptions {
 }
 
 /** Rule errors from the pure decider become platform DomainErrors, so REST and GraphQL map them. */
-const decider: Decider<TicketState, TicketCommand, TicketEvent> = {
-  ...ticketDecider,
-  decide: (c, s) => {
-    try {
-      return ticketDecider.decide(c, s);
-    } catch (e) {
-      throw translateRuleError(e);
-    }
-  },
-};
+const decider: Decider<TicketState, TicketCommand, TicketEvent> = withDomainErrors(ticketDecider);
 
 /** The customer's contact details in TicketOpened: personal data, sealed with the customer's key. */
 const CUSTOMER_CONTACT_FIELDS = ['customer.name', 'customer.email', 'customer.phone'] as const;
