@@ -1,5 +1,5 @@
 // Refund vocabulary (lower case, as REST spells it) and the refund-specific refusals.
-import { Actor, DomainRuleError, FieldViolation, RuleErrorCode } from '@kefu/tickets/domain/decider';
+import { Actor, FieldViolation, RuleErrorCode } from '@kefu/tickets/domain/decider';
 
 export const REFUND_STATUSES = [
   'requested',
@@ -43,10 +43,6 @@ export class RefundRuleError extends Error {
     super(message);
     this.name = 'RefundRuleError';
   }
-}
-
-export function isRefundRuleError(e: unknown): e is RefundRuleError | DomainRuleError {
-  return e instanceof RefundRuleError || e instanceof DomainRuleError;
 }
 
 /** How a refund's people appear (requestedBy / approvedBy). */

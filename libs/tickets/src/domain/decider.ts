@@ -102,7 +102,3 @@ export class DomainRuleError extends Error {
     return new DomainRuleError('invalid_transition', message);
   }
 }
-
-export function isDomainRuleError(e: unknown): e is DomainRuleError {
-  return e instanceof DomainRuleError;
-}
