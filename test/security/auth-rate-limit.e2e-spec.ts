@@ -3,16 +3,38 @@ import { ApiKeyService } from '@kefu/platform';
 import { ApiTestApp, startApiApp } from '../e2e/support/api-app';
 
 // Repeated 401s from one client IP end in 429 rate_limited with Retry-After and RateLimit headers,
-// for REST and GraphQL alike; other IPs (X-Forwarded-For from a trusted proxy) are unaffected.
+// for REST and GraphQL alike; other IPs (X-Forwarded-For from a trusted proxy) are unaffected. Two
+// API instances on one Redis (replicas behind a load balancer) share the count.
 describe('rate limiting of failed authentication (e2e)', () => {
+  const env = { AUTH_FAILURE_LIMIT: '5', AUTH_FAILURE_WINDOW_SECONDS: '120' };
   let t: ApiTestApp;
+  let replica: ApiTestApp;
   let key: string;
 
   beforeAll(async () => {
-    t = await startApiApp({ env: { AUTH_FAILURE_LIMIT: '5', AUTH_FAILURE_WINDOW_SECONDS: '120' } });
+    t = await startApiApp({ env });
+    replica = await startApiApp({ env, db: t.db });
     key = (await t.app.get(ApiKeyService).create('phone', 'call-centre')).secret;
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await replica?.close();
+    await t?.close();
+  });
+
+  it('counts the failures of one IP across two replicas: the limit does not multiply', async () => {
+    const ip = '203.0.113.50';
+    const on = (app: ApiTestApp, apiKey: string) =>
+      request(app.server).get('/v1/tickets').set('X-Forwarded-For', ip).set('X-Api-Key', apiKey);
+    const remaining: string[] = [];
+    for (const app of [t, replica, t, replica, t]) {
+      const r = await on(app, 'kefu_bogus_key');
+      expect(r.status).toBe(401);
+      remaining.push(r.headers['ratelimit-remaining'] as string);
+    }
+    expect(remaining).toEqual(['4', '3', '2', '1', '0']);
+    expect((await on(replica, key)).status).toBe(429);
+    expect((await on(t, key)).status).toBe(429);
+  });
 
   const tickets = (ip: string, apiKey: string) =>
     request(t.server).get('/v1/tickets').set('X-Forwarded-For', ip).set('X-Api-Key', apiKey);

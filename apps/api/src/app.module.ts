@@ -18,6 +18,7 @@ import { HelpCentreApiModule } from '@kefu/help-centre';
 import { TicketsApiModule } from '@kefu/tickets';
 import { SlaApiModule } from '@kefu/sla';
 import { WebhooksApiModule } from '@kefu/webhooks';
+import { DashboardShutdown } from './queue-dashboard';
 
 /**
  * The API: HTTP (REST + GraphQL) wiring only. Feature modules are listed in FEATURE_MODULES below;
@@ -54,6 +55,7 @@ export class AppModule {
         ...FEATURE_MODULES,
         ...extraImports,
       ],
+      providers: [DashboardShutdown],
     };
   }
 }

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, configureHttpApp } from '@kefu/platform';
 import { AppModule } from './app.module';
+import { mountQueueDashboard } from './queue-dashboard';
 
 /** The API application, configured but not listening: main.ts listens, e2e tests use listen(0). */
 export async function createApiApp(
@@ -17,5 +18,6 @@ export async function createApiApp(
   });
   app.useLogger(app.get(Logger));
   configureHttpApp(app, config);
+  mountQueueDashboard(app, config);
   return app;
 }

@@ -1,11 +1,17 @@
-import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@kefu/platform';
-import { createApiApp } from './bootstrap';
+// Only the config and the tracing entry point are imported up front: tracing must start before
+// the app's modules load `http` and `pg` (bootstrap is imported after it).
+import { ConfigError, loadConfig } from '@kefu/platform/config/config';
+import { armShutdownWatchdog } from '@kefu/platform/lifecycle/shutdown-watchdog';
+import { startTracing } from '@kefu/platform/tracing/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  await startTracing(config, 'kefu-api');
+  armShutdownWatchdog(config.shutdownGraceSeconds, 'kefu-api');
+  const { createApiApp } = await import('./bootstrap');
   const app = await createApiApp(config);
   await app.listen(config.port, '0.0.0.0');
+  const { Logger } = await import('@nestjs/common');
   new Logger('Main').log(
     `Kefu API listening on http://0.0.0.0:${config.port} (GraphQL /graphql, docs /docs)`,
   );

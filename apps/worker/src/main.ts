@@ -1,11 +1,21 @@
-import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@kefu/platform';
-import { createWorker } from './bootstrap';
+// Only the config and the tracing entry point are imported up front: tracing must start before
+// the app's modules load `http` and `pg` (bootstrap is imported after it).
+import { ConfigError, loadConfig } from '@kefu/platform/config/config';
+import { armShutdownWatchdog } from '@kefu/platform/lifecycle/shutdown-watchdog';
+import { startTracing } from '@kefu/platform/tracing/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await createWorker(config);
-  new Logger('Worker').log({ queuePrefix: config.queuePrefix }, 'worker started');
+  await startTracing(config, 'kefu-worker');
+  armShutdownWatchdog(config.shutdownGraceSeconds, 'kefu-worker');
+  const { createWorker } = await import('./bootstrap');
+  const app = await createWorker(config);
+  await app.listen(config.workerPort, '0.0.0.0');
+  const { Logger } = await import('@nestjs/common');
+  new Logger('Worker').log(
+    { queuePrefix: config.queuePrefix, port: config.workerPort },
+    'worker started (/metrics, /health on its port)',
+  );
 }
 
 main().catch((e: unknown) => {

@@ -3,8 +3,11 @@ import {
   AppConfig,
   ConsumersHostModule,
   ConsumersModule,
+  HealthModule,
   MaintenanceModule,
+  MetricsModule,
   QueueModule,
+  WorkerMetricsModule,
   platformCore,
 } from '@kefu/platform';
 import { EscalationWorkerModule } from '@kefu/escalation';
@@ -17,7 +20,8 @@ import { SlaWorkerModule } from '@kefu/sla';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
 
 /**
- * The worker: BullMQ processors, the job dispatcher and the async projectors. Feature modules add
+ * The worker: BullMQ processors, the job dispatcher and the async projectors, plus /metrics and
+ * /health/* on WORKER_PORT. Feature modules add
  * their processors, job routes and consumers through WORKER_FEATURES (one place to wire them).
  */
 export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
@@ -43,6 +47,10 @@ export class WorkerModule {
         ...platformCore(config),
         QueueModule.forRoot(),
         ConsumersModule,
+        // Its own small HTTP surface: /metrics and /health/* (WORKER_PORT).
+        MetricsModule,
+        WorkerMetricsModule,
+        HealthModule,
         MaintenanceModule,
         ...WORKER_FEATURES,
         ...extraImports,

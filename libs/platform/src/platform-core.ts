@@ -7,6 +7,7 @@ import { LoggingModule } from './logging/logging.module';
 import { PublicEventsModule } from './public-events/public-events';
 import { PiiModule } from './pii/pii-vault';
 import { RedisModule } from './redis/redis.module';
+import { TracingModule } from './tracing/tracing.module';
 
 /**
  * What every Kefu process stands on: validated config, JSON logging, Postgres, Redis and the event
@@ -19,6 +20,7 @@ export function platformCore(config: AppConfig): NonNullable<ModuleMetadata['imp
     | typeof EventStoreModule
     | typeof PublicEventsModule
     | typeof PiiModule
+    | typeof TracingModule
   > = [
     ConfigModule.forRoot(config),
     LoggingModule.forRoot(),
@@ -27,6 +29,7 @@ export function platformCore(config: AppConfig): NonNullable<ModuleMetadata['imp
     EventStoreModule,
     PublicEventsModule,
     PiiModule,
+    TracingModule,
   ];
   return modules;
 }

@@ -26,13 +26,23 @@ export const tokenCommand: CommandSpec = {
       throw new UsageError('--ttl must be a positive number of seconds');
 
     const config = loadConfig();
+    if (config.jwks) throw new Error('AUTH_JWKS_URL is set: bearer tokens come from the identity provider');
     if (config.isProduction && config.jwtSecret === DEV_JWT_SECRET) {
       throw new Error('AUTH_JWT_SECRET is not set (tokens come from the identity provider at AUTH_JWKS_URL)');
     }
     const claims: Record<string, string> = { role };
     if (values.name) claims.name = values.name;
     if (values['customer-id']) claims.customerId = values['customer-id'];
-    out(sign(claims, config.jwtSecret, { algorithm: 'HS256', subject: sub, expiresIn: ttl }));
+    const { jwtIssuer: issuer, jwtAudience: audience } = config;
+    out(
+      sign(claims, config.jwtSecret, {
+        algorithm: 'HS256',
+        subject: sub,
+        expiresIn: ttl,
+        ...(issuer ? { issuer } : {}),
+        ...(audience ? { audience } : {}),
+      }),
+    );
     return Promise.resolve(0);
   },
 };

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/config';
 import { DomainError } from '../errors/domain-error';
+import { RedisService } from '../redis/redis.service';
 
 export interface RateLimitState {
   limit: number;
@@ -12,21 +14,32 @@ export interface RateLimitState {
 /**
  * Counts authentication failures (401s) per client IP in a fixed window; once an IP reaches the
  * limit, every request of it that needs authentication is refused with `rate_limited` until the
- * window ends (credential guessing gets nowhere). In memory, per API process: N instances behind a
- * load balancer allow N × the limit, which still makes brute force hopeless. 0 turns it off.
+ * window ends (credential guessing gets nowhere). Counted in Redis with rate-limiter-flexible (an
+ * atomic Lua increment), so every API replica shares one count per IP and the limit does not
+ * multiply with the number of replicas. While Redis is unreachable, each process falls back to an
+ * in-memory count (the library's insurance limiter): degraded, never open. 0 turns it off.
  */
 @Injectable()
 export class AuthFailureLimiter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private readonly logger = new Logger(AuthFailureLimiter.name);
   private readonly limit: number;
-  private readonly windowMs: number;
+  private readonly windowSeconds: number;
+  private readonly limiter?: RateLimiterRedis;
 
-  /** Replaceable in unit tests. */
-  now: () => number = Date.now;
-
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, redis: RedisService) {
     this.limit = config.authFailureLimit;
-    this.windowMs = config.authFailureWindowSeconds * 1000;
+    this.windowSeconds = config.authFailureWindowSeconds;
+    if (!this.enabled) return;
+    const opts = { points: this.limit, duration: this.windowSeconds };
+    this.limiter = new RateLimiterRedis({
+      ...opts,
+      storeClient: redis.client,
+      keyPrefix: redis.channel('auth-failures'),
+      // While the client is not connected, count in memory at once instead of making every
+      // authenticated request wait for a reconnect.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(opts),
+    });
   }
 
   get enabled(): boolean {
@@ -34,8 +47,8 @@ export class AuthFailureLimiter {
   }
 
   /** Throws rate_limited when this IP has used up its failures. */
-  assertAllowed(ip: string): void {
-    const s = this.state(ip);
+  async assertAllowed(ip: string): Promise<void> {
+    const s = await this.state(ip);
     if (s && s.remaining <= 0) {
       throw new DomainError('rate_limited', 'Too many failed authentication attempts; retry later.', {
         retryAfterSeconds: s.resetSeconds,
@@ -45,42 +58,44 @@ export class AuthFailureLimiter {
   }
 
   /** Counts one failure; returns the state to report in RateLimit headers. */
-  recordFailure(ip: string): RateLimitState | undefined {
-    if (!this.enabled) return undefined;
-    const t = this.now();
-    let w = this.windows.get(ip);
-    if (!w || w.resetAt <= t) {
-      if (this.windows.size > 100_000) this.sweep(t); // bounded memory under an address-spraying attack
-      w = { count: 0, resetAt: t + this.windowMs };
-      this.windows.set(ip, w);
+  async recordFailure(ip: string): Promise<RateLimitState | undefined> {
+    if (!this.limiter) return undefined;
+    try {
+      return this.stateOf(await this.limiter.consume(ip));
+    } catch (e) {
+      // Over the limit: the library rejects with the (still counted) state.
+      if (e instanceof RateLimiterRes) return this.stateOf(e);
+      this.logger.warn({ err: (e as Error).message }, 'auth failure not counted');
+      return undefined;
     }
-    w.count++;
-    return this.state(ip);
   }
 
-  state(ip: string): RateLimitState | undefined {
-    if (!this.enabled) return undefined;
-    const t = this.now();
-    const w = this.windows.get(ip);
-    if (!w || w.resetAt <= t) return undefined;
-    return {
-      limit: this.limit,
-      remaining: Math.max(0, this.limit - w.count),
-      resetSeconds: Math.max(1, Math.ceil((w.resetAt - t) / 1000)),
-    };
+  async state(ip: string): Promise<RateLimitState | undefined> {
+    if (!this.limiter) return undefined;
+    try {
+      const r = await this.limiter.get(ip);
+      return r ? this.stateOf(r) : undefined;
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message }, 'auth failure count unavailable');
+      return undefined;
+    }
   }
 
   /** The RateLimit headers (IETF draft-ietf-httpapi-ratelimit-headers) for a state. */
   headersOf(s: RateLimitState): Record<string, string> {
     return {
-      'RateLimit-Policy': `${this.limit};w=${this.windowMs / 1000}`,
+      'RateLimit-Policy': `${this.limit};w=${this.windowSeconds}`,
       'RateLimit-Limit': String(s.limit),
       'RateLimit-Remaining': String(s.remaining),
       'RateLimit-Reset': String(s.resetSeconds),
     };
   }
 
-  private sweep(t: number): void {
-    for (const [ip, w] of this.windows) if (w.resetAt <= t) this.windows.delete(ip);
+  private stateOf(r: RateLimiterRes): RateLimitState {
+    return {
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - r.consumedPoints),
+      resetSeconds: Math.max(1, Math.ceil(r.msBeforeNext / 1000)),
+    };
   }
 }

@@ -32,15 +32,15 @@ export class AuthGuard implements CanActivate {
     if (!principal) {
       const ip = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
       // An IP that keeps failing is refused before its credentials are even looked at.
-      if (!isPublic) this.limited(ip, resOf(ctx), () => this.limiter.assertAllowed(ip));
+      if (!isPublic) await this.limited(ip, resOf(ctx));
       try {
         principal = await this.auth.authenticate(req.headers);
       } catch (e) {
-        if (!isPublic) this.failed(ip, resOf(ctx), e);
+        if (!isPublic) await this.failed(ip, resOf(ctx), e);
         principal = undefined; // bad credentials on a public route: treat as anonymous
       }
       if (!principal && !isPublic) {
-        this.failed(ip, resOf(ctx), new DomainError('unauthenticated', 'Authentication is required.'));
+        await this.failed(ip, resOf(ctx), new DomainError('unauthenticated', 'Authentication is required.'));
       }
       if (principal) req.principal = principal;
     }
@@ -65,19 +65,21 @@ export class AuthGuard implements CanActivate {
   }
 
   /** Counts a 401 against the IP (with RateLimit headers) and throws it. */
-  private failed(ip: string, res: HttpResponse | undefined, e: unknown): never {
-    const state = this.limiter.recordFailure(ip);
+  private async failed(ip: string, res: HttpResponse | undefined, e: unknown): Promise<never> {
+    // Only the caller's own bad credentials count (an unreachable identity provider is not one).
+    const state = isUnauthenticated(e) ? await this.limiter.recordFailure(ip) : undefined;
     if (state && res && !res.headersSent) {
       for (const [k, v] of Object.entries(this.limiter.headersOf(state))) res.setHeader(k, v);
     }
     throw e;
   }
 
-  private limited(ip: string, res: HttpResponse | undefined, check: () => void): void {
+  private async limited(ip: string, res: HttpResponse | undefined): Promise<void> {
+    if (!this.limiter.enabled) return;
     try {
-      check();
+      await this.limiter.assertAllowed(ip);
     } catch (e) {
-      const state = this.limiter.state(ip);
+      const state = await this.limiter.state(ip);
       if (state && res && !res.headersSent) {
         for (const [k, v] of Object.entries(this.limiter.headersOf(state))) res.setHeader(k, v);
         // GraphQL answers 200 with errors: the header still tells clients when to come back.
@@ -86,6 +88,10 @@ export class AuthGuard implements CanActivate {
       throw e;
     }
   }
+}
+
+function isUnauthenticated(e: unknown): boolean {
+  return e instanceof DomainError && e.code === 'unauthenticated';
 }
 
 /** The HTTP response (REST, or GraphQL over HTTP); none for WebSocket subscriptions. */

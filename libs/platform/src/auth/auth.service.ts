@@ -31,7 +31,7 @@ export class AuthService {
     if (authorization) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!m) throw new DomainError('unauthenticated', 'The Authorization header must be "Bearer <token>".');
-      return this.jwt.verify(m[1]);
+      return this.jwt.verifyBearer(m[1]);
     }
     if (apiKey) {
       const partner = await this.apiKeys.verify(apiKey.trim());

@@ -4,7 +4,8 @@ import { DomainError } from '../errors/domain-error';
 import { JwtService } from './jwt.service';
 
 describe('JwtService', () => {
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: 'a-test-secret-of-some-length' });
+  const env = { NODE_ENV: 'test', AUTH_JWT_SECRET: 'a-test-secret-of-some-length' };
+  const config = loadConfig(env);
   const jwt = new JwtService(config);
   const refused = (token: string) => {
     const err = (() => {
@@ -59,5 +60,22 @@ describe('JwtService', () => {
     expect(refused(sign({ role: 'customer' }, config.jwtSecret, { subject: 'u', expiresIn: 60 }))).toMatch(
       /customerId/,
     );
+  });
+
+  it('checks issuer and audience in HS256 mode when they are configured, and signs them', () => {
+    const strict = new JwtService(
+      loadConfig({ ...env, AUTH_JWT_ISSUER: 'https://kefu.test/', AUTH_JWT_AUDIENCE: 'kefu' }),
+    );
+    expect(strict.verify(strict.sign({ sub: 'a-1', role: 'agent' })).sub).toBe('a-1');
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    for (const claims of [
+      { iss: 'https://kefu.test/', aud: 'other', exp },
+      { iss: 'https://other.test/', aud: 'kefu', exp },
+      { exp },
+    ]) {
+      expect(() => strict.verify(sign({ sub: 'a', role: 'agent', ...claims }, env.AUTH_JWT_SECRET))).toThrow(
+        DomainError,
+      );
+    }
   });
 });

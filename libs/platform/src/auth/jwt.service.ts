@@ -1,9 +1,10 @@
 import { KeyObject, createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { JwtPayload, TokenExpiredError, sign, verify } from 'jsonwebtoken';
+import { JwtPayload, SignOptions, TokenExpiredError, VerifyOptions, sign, verify } from 'jsonwebtoken';
 import { z } from 'zod';
 import { AppConfig } from '../config/config';
 import { DomainError } from '../errors/domain-error';
+import { JwksVerifier } from './jwks-verifier';
 import { USER_ROLES, UserPrincipal, UserRole } from './principal';
 
 const claimsSchema = z
@@ -26,8 +27,10 @@ export interface TokenClaims {
 }
 
 /**
- * HS256 bearer tokens. Only HS256 is accepted (no `none`, no algorithm confusion); tokens must
- * expire; 30 s of clock skew is tolerated.
+ * Bearer tokens, in one of two modes. Without AUTH_JWKS_URL: HS256 with the shared secret (local
+ * use, the CLI's tokens); only HS256 is accepted (no `none`, no algorithm confusion). With it: the
+ * identity provider's asymmetric tokens (JwksVerifier), and HS256 is refused. Either way tokens must
+ * expire, 30 s of clock skew is tolerated, and the issuer/audience are checked when configured.
  */
 @Injectable()
 export class JwtService {
@@ -40,17 +43,42 @@ export class JwtService {
    */
   private readonly key: KeyObject;
 
+  private readonly jwks?: JwksVerifier;
+  private readonly verifyOptions: VerifyOptions;
+  private readonly signOptions: SignOptions;
+
   constructor(config: AppConfig) {
     this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+    const { jwtIssuer: issuer, jwtAudience: audience } = config;
+    this.verifyOptions = {
+      algorithms: [JwtService.ALGORITHM],
+      clockTolerance: JwtService.CLOCK_TOLERANCE_SECONDS,
+      ...(issuer ? { issuer } : {}),
+      ...(audience ? { audience } : {}),
+    };
+    this.signOptions = { ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) };
+    if (config.jwks && issuer && audience) {
+      this.jwks = new JwksVerifier(config.jwks, issuer, audience, JwtService.CLOCK_TOLERANCE_SECONDS);
+    }
   }
 
+  /** The identity provider's tokens when a JWKS is configured, else HS256. */
+  async verifyBearer(token: string): Promise<UserPrincipal> {
+    if (!this.jwks) return this.verify(token);
+    return principalOf(await this.jwks.verify(token));
+  }
+
+  /** HS256 only; refuses every token when an identity provider is configured. */
   verify(token: string): UserPrincipal {
+    if (this.jwks) {
+      throw new DomainError(
+        'unauthenticated',
+        'The bearer token is not valid (tokens come from the identity provider).',
+      );
+    }
     let payload: string | JwtPayload;
     try {
-      payload = verify(token, this.key, {
-        algorithms: [JwtService.ALGORITHM],
-        clockTolerance: JwtService.CLOCK_TOLERANCE_SECONDS,
-      });
+      payload = verify(token, this.key, this.verifyOptions);
     } catch (e) {
       if (e instanceof TokenExpiredError)
         throw new DomainError('unauthenticated', 'The bearer token has expired.');
@@ -59,13 +87,7 @@ export class JwtService {
     if (typeof payload === 'string' || typeof payload.exp !== 'number') {
       throw new DomainError('unauthenticated', 'The bearer token is not valid (it must expire).');
     }
-    const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) {
-      const what = claims.error.issues.map((i) => i.path.join('.') || 'claims').join(', ');
-      throw new DomainError('unauthenticated', `The bearer token's claims are not valid (${what}).`);
-    }
-    const c = claims.data;
-    return { kind: 'user', sub: c.sub, role: c.role, name: c.name, customerId: c.customerId };
+    return principalOf(payload);
   }
 
   /** Signs a token with the configured secret: dev tokens from the CLI, and tests. */
@@ -74,9 +96,20 @@ export class JwtService {
     if (claims.name !== undefined) payload.name = claims.name;
     if (claims.customerId !== undefined) payload.customerId = claims.customerId;
     return sign(payload, this.key, {
+      ...this.signOptions,
       algorithm: JwtService.ALGORITHM,
       subject: claims.sub,
       expiresIn: opts.expiresInSeconds ?? 12 * 3600,
     });
   }
+}
+
+function principalOf(payload: object): UserPrincipal {
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) {
+    const what = claims.error.issues.map((i) => i.path.join('.') || 'claims').join(', ');
+    throw new DomainError('unauthenticated', `The bearer token's claims are not valid (${what}).`);
+  }
+  const c = claims.data;
+  return { kind: 'user', sub: c.sub, role: c.role, name: c.name, customerId: c.customerId };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applySecretFiles, withDatabasePassword } from './secret-files';
 
 // Dev-only secrets: convenient locally, refused outright when NODE_ENV=production.
 export const DEV_JWT_SECRET = 'kefu-dev-jwt-secret-not-for-production';
@@ -11,10 +12,44 @@ const schema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/kefu'),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+    // Secrets may come from files (Docker/Kubernetes secrets): NAME_FILE, never both (secret-files.ts).
+    DATABASE_PASSWORD: z.string().min(1).optional(),
+    DATABASE_PASSWORD_FILE: z.string().optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // The worker's own HTTP server: /metrics and /health/* (0 = any free port).
+    WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     AUTH_JWT_SECRET: z.string().min(16).optional(),
+    AUTH_JWT_SECRET_FILE: z.string().optional(),
+    // An identity provider: RS/ES/PS tokens checked against its JWKS, issuer and audience.
     AUTH_JWKS_URL: z.url().optional(),
+    AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+    AUTH_JWT_ALGORITHMS: z
+      .string()
+      .regex(
+        /^((RS|PS|ES)(256|384|512)|EdDSA)(,((RS|PS|ES)(256|384|512)|EdDSA))*$/,
+        'comma-separated RS/PS/ES/EdDSA',
+      )
+      .default('RS256,ES256'),
+    AUTH_JWKS_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
     PII_MASTER_KEY: z.string().optional(),
+    PII_MASTER_KEY_FILE: z.string().optional(),
+    // Tracing (OpenTelemetry, OTLP over HTTP): off unless an endpoint is set.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: z
+      .string()
+      .regex(/^[^=,]+=[^,]*(,[^=,]+=[^,]*)*$/, 'key=value pairs separated by commas')
+      .optional(),
+    OTEL_SERVICE_NAME: z
+      .string()
+      .regex(/^[\w.-]{1,100}$/)
+      .optional(),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+    // Graceful shutdown: how long in-flight requests and jobs get after SIGTERM.
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(25),
+    // The BullMQ dashboard at /admin/queues (admins only).
+    QUEUE_DASHBOARD: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     QUEUE_PREFIX: z
       .string()
@@ -125,8 +160,12 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    if (!env.AUTH_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required in production' });
+    if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: 'required in production (or AUTH_JWKS_URL)',
+      });
     }
     if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
       ctx.addIssue({
@@ -146,14 +185,17 @@ const schema = z
     }
   })
   .superRefine((env, ctx) => {
-    // Verification against an identity provider's JWKS is not implemented yet: accepting the
-    // variable would silently fall back to the shared secret, so it is refused outright.
+    // A shared identity provider signs tokens for other applications too: without the issuer and
+    // audience checks any of them would be accepted here.
     if (env.AUTH_JWKS_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AUTH_JWKS_URL'],
-        message: 'is not supported yet; set AUTH_JWT_SECRET (HS256) instead',
-      });
+      for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const) {
+        if (!env[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: 'required with AUTH_JWKS_URL' });
+      }
+      const u = new URL(env.AUTH_JWKS_URL);
+      if (env.NODE_ENV === 'production' && u.protocol !== 'https:') {
+        ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'must be https in production' });
+      }
     }
     const key = env.PII_MASTER_KEY;
     if (key && Buffer.from(key, 'base64').length !== 32) {
@@ -163,13 +205,47 @@ const schema = z
 
 export type Env = z.input<typeof schema>;
 
+export interface JwksConfig {
+  url: string;
+  algorithms: string[];
+  cacheMaxAgeSeconds: number;
+  cooldownSeconds: number;
+}
+
+export interface OtelConfig {
+  /** Base URL; traces go to `<endpoint>/v1/traces`. */
+  endpoint: string;
+  headers: Record<string, string>;
+  /** Default: `kefu-api` / `kefu-worker`, by process. */
+  serviceName: string | undefined;
+  samplerRatio: number;
+}
+
+function headersOf(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of v ? v.split(',') : []) {
+    const i = pair.indexOf('=');
+    out[decodeURIComponent(pair.slice(0, i).trim())] = decodeURIComponent(pair.slice(i + 1).trim());
+  }
+  return out;
+}
+
 /** The one validated configuration. Nothing else in Kefu reads process.env. */
 export class AppConfig {
   readonly nodeEnv!: 'development' | 'test' | 'production';
   readonly databaseUrl!: string;
   readonly redisUrl!: string;
   readonly port!: number;
+  readonly workerPort!: number;
   readonly jwtSecret!: string;
+  /** Set: bearer tokens come from an identity provider (JWKS), HS256 is refused. */
+  readonly jwks!: JwksConfig | undefined;
+  readonly jwtIssuer!: string | undefined;
+  readonly jwtAudience!: string | undefined;
+  /** Set: traces are exported over OTLP/HTTP. */
+  readonly otel!: OtelConfig | undefined;
+  readonly shutdownGraceSeconds!: number;
+  readonly queueDashboard!: boolean;
   readonly piiMasterKey!: Buffer;
   readonly logLevel!: string;
   readonly queuePrefix!: string;
@@ -226,17 +302,40 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = schema.safeParse(stripEmpty(env));
+  const files = applySecretFiles(stripEmpty(env));
+  if (files.problems.length > 0) throw new ConfigError(files.problems);
+  const parsed = schema.safeParse(files.env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
   return Object.assign(Object.create(AppConfig.prototype) as AppConfig, {
     nodeEnv: e.NODE_ENV,
-    databaseUrl: e.DATABASE_URL,
+    databaseUrl: withDatabasePassword(e.DATABASE_URL, e.DATABASE_PASSWORD),
     redisUrl: e.REDIS_URL,
     port: e.PORT,
+    workerPort: e.WORKER_PORT,
     jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET,
+    jwks: e.AUTH_JWKS_URL
+      ? {
+          url: e.AUTH_JWKS_URL,
+          algorithms: e.AUTH_JWT_ALGORITHMS.split(','),
+          cacheMaxAgeSeconds: e.AUTH_JWKS_CACHE_SECONDS,
+          cooldownSeconds: e.AUTH_JWKS_COOLDOWN_SECONDS,
+        }
+      : undefined,
+    jwtIssuer: e.AUTH_JWT_ISSUER,
+    jwtAudience: e.AUTH_JWT_AUDIENCE,
+    otel: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? {
+          endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''),
+          headers: headersOf(e.OTEL_EXPORTER_OTLP_HEADERS),
+          serviceName: e.OTEL_SERVICE_NAME,
+          samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
+        }
+      : undefined,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    queueDashboard: e.QUEUE_DASHBOARD ?? true,
     piiMasterKey: Buffer.from(e.PII_MASTER_KEY ?? DEV_PII_MASTER_KEY, 'base64'),
     logLevel: e.LOG_LEVEL,
     queuePrefix: e.QUEUE_PREFIX,

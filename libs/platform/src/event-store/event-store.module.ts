@@ -6,6 +6,7 @@ import { CommandRunner } from './command-runner';
 import { EventStore } from './event-store';
 import { UpcasterRegistry } from './upcasters';
 import { ProjectionRegistry } from '../projections/projection';
+import { DomainMetrics } from '../metrics/domain-metrics';
 
 /**
  * The event store, the command pipeline and the upcaster registry, for every module.
@@ -18,8 +19,13 @@ import { ProjectionRegistry } from '../projections/projection';
     ProjectionRegistry,
     {
       provide: EventStore,
-      inject: [UpcasterRegistry],
-      useFactory: (u: UpcasterRegistry) => new EventStore(u),
+      // Metrics exist in the API and the worker (MetricsModule), not in the CLI.
+      inject: [UpcasterRegistry, { token: DomainMetrics, optional: true }],
+      useFactory: (u: UpcasterRegistry, metrics?: DomainMetrics) => {
+        const store = new EventStore(u);
+        store.onCommitted = metrics?.eventsCommitted;
+        return store;
+      },
     },
     {
       provide: CommandRunner,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../context/request-context';
+import { currentTraceparent } from '../tracing/tracing';
 import { ConcurrencyError } from './errors';
 import { Tx, pgErrorCode, pgErrorDetail } from './tx';
 import {
@@ -64,10 +65,15 @@ export interface ReadAllOptions {
  * commit together with read models, checkpoints and idempotency records.
  */
 export class EventStore {
+  /** Told about appended events once their transaction has committed (metrics). */
+  onCommitted?: (events: StoredEvent[]) => void;
+
   constructor(readonly upcasters: UpcasterRegistry = new UpcasterRegistry()) {}
 
   async append(tx: Tx, req: AppendRequest): Promise<AppendResult> {
     const ctx = RequestContext.current();
+    // W3C trace context of the writer, so the dispatcher's and jobs' spans join its trace.
+    const traceparent = currentTraceparent();
     const ids: string[] = [];
     const types: string[] = [];
     const versions: number[] = [];
@@ -81,6 +87,7 @@ export class EventStore {
       const meta: EventMetadata = {
         correlationId: ctx?.correlationId,
         ...(ctx?.actor ? { actor: ctx.actor } : {}),
+        ...(traceparent ? { traceparent } : {}),
         ...e.metadata,
       };
       metadata.push(JSON.stringify(meta));
@@ -123,6 +130,8 @@ export class EventStore {
       metadata: JSON.parse(metadata[i]) as EventMetadata,
       createdAt: r.created_at,
     }));
+    const onCommitted = this.onCommitted;
+    if (onCommitted) tx.afterCommit(() => onCommitted(events));
     return {
       streamId: req.streamId,
       nextExpectedVersion: events[events.length - 1].streamPosition,

@@ -11,6 +11,8 @@ export interface EventMetadata {
   causationId?: string;
   actor?: Actor;
   channel?: string;
+  /** W3C trace context of the request or job that wrote the event (only while tracing is on). */
+  traceparent?: string;
   [key: string]: unknown;
 }
 

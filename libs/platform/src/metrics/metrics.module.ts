@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { DomainMetrics } from './domain-metrics';
 import { HttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -17,7 +18,7 @@ export function createMetricsRegistry(): Registry {
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics],
-  exports: [Registry, HttpMetrics],
+  providers: [{ provide: Registry, useFactory: createMetricsRegistry }, HttpMetrics, DomainMetrics],
+  exports: [Registry, HttpMetrics, DomainMetrics],
 })
 export class MetricsModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
@@ -25,10 +25,11 @@ export class ConsumerRegistry {
 
 /**
  * Runs every registered consumer in the worker: polling, woken early by the Redis nudge that the
- * API publishes after each commit. Stops cleanly on shutdown (the current batch finishes or rolls back).
+ * API publishes after each commit. Stops cleanly on shutdown, before the database closes (the
+ * current batch finishes or rolls back).
  */
 @Injectable()
-export class ConsumersHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConsumersHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ConsumersHost.name);
   private runners: ConsumerRunner[] = [];
   private subscriber?: Redis;
@@ -72,7 +73,7 @@ export class ConsumersHost implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log({ consumers: this.runners.map((r) => r.consumer.name) }, 'consumers started');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     await this.reconciling?.catch(() => undefined);
     await Promise.all(this.runners.map((r) => r.stop()));

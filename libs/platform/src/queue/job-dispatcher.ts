@@ -2,12 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { EventConsumer } from '../event-store/consumer-runner';
 import { StoredEvent } from '../event-store/types';
+import { DispatchSpan, startDispatchSpan } from '../tracing/tracing';
 import { JobName, QueueName } from './queue-names';
 
 /** Meta every dispatched job carries, so its log lines and events keep the chain of causes. */
 export interface JobMeta {
   correlationId?: string;
   causationId: string;
+  /** W3C trace context of the dispatch (tracing on only); BullMQ's job span continues it. */
+  traceparent?: string;
 }
 
 export interface JobRequest<D extends object = object> {
@@ -18,7 +21,7 @@ export interface JobRequest<D extends object = object> {
   data: D;
   /** Delayed jobs: when to run. Past or absent = now. */
   runAt?: Date;
-  opts?: Pick<JobsOptions, 'attempts' | 'backoff' | 'priority'>;
+  opts?: Pick<JobsOptions, 'attempts' | 'backoff' | 'priority' | 'telemetry'>;
 }
 
 export type JobRoute = (event: StoredEvent) => JobRequest[] | JobRequest | undefined;
@@ -60,19 +63,51 @@ export class JobDispatcher implements EventConsumer {
     private readonly routes: JobRoutes,
     private readonly queueOf: QueueResolver,
     private readonly now: () => Date = () => new Date(),
+    /** Seconds from each event's commit to its jobs being in Redis (metrics). */
+    private readonly observeLag?: (seconds: number) => void,
   ) {}
 
   async handle(events: StoredEvent[]): Promise<void> {
     const byQueue = new Map<QueueName, JobRequest[]>();
-    for (const event of events) {
-      for (const job of this.routes.jobsFor(event)) {
-        if (job.jobId.includes(':')) throw new Error(`job id ${job.jobId} contains ':'`);
-        const meta: JobMeta = { correlationId: event.metadata.correlationId, causationId: event.eventId };
-        const list = byQueue.get(job.queue) ?? [];
-        list.push({ ...job, data: { ...job.data, meta } });
-        byQueue.set(job.queue, list);
+    const spans: DispatchSpan[] = [];
+    try {
+      for (const event of events) {
+        const jobs = this.routes.jobsFor(event);
+        const span = jobs.length > 0 ? startDispatchSpan(event.type, event.metadata.traceparent) : undefined;
+        if (span) spans.push(span);
+        for (const job of jobs) {
+          if (job.jobId.includes(':')) throw new Error(`job id ${job.jobId} contains ':'`);
+          const meta: JobMeta = {
+            correlationId: event.metadata.correlationId,
+            causationId: event.eventId,
+            ...(span ? { traceparent: span.traceparent } : {}),
+          };
+          // BullMQ's own telemetry field: its worker starts the job's span under this context.
+          const telemetry = span
+            ? { metadata: JSON.stringify({ traceparent: span.traceparent }) }
+            : undefined;
+          const list = byQueue.get(job.queue) ?? [];
+          list.push({
+            ...job,
+            data: { ...job.data, meta },
+            opts: { ...job.opts, ...(telemetry ? { telemetry } : {}) },
+          });
+          byQueue.set(job.queue, list);
+        }
       }
+      await this.addAll(byQueue);
+    } catch (e) {
+      for (const s of spans) s.end(e);
+      throw e;
     }
+    for (const s of spans) s.end();
+    if (this.observeLag) {
+      const done = Date.now();
+      for (const e of events) this.observeLag(Math.max(0, (done - e.createdAt.getTime()) / 1000));
+    }
+  }
+
+  private async addAll(byQueue: Map<QueueName, JobRequest[]>): Promise<void> {
     const now = this.now().getTime();
     for (const [queue, jobs] of byQueue) {
       await this.queueOf(queue).addBulk(

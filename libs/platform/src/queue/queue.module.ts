@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../config/config';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queue-names';
+import { bullTelemetry } from '../tracing/tracing';
 import { bullConnection } from './redis-connection';
 
 /** Without a listener, a Queue's connection errors (Redis down) go to console.error. */
@@ -41,6 +42,8 @@ export class QueueModule {
             connection: bullConnection(config.redisUrl),
             prefix: config.queuePrefix,
             defaultJobOptions: DEFAULT_JOB_OPTIONS,
+            // Tracing on: queues and @Processor workers make producer/consumer spans.
+            telemetry: bullTelemetry(),
           }),
         }),
         BullModule.registerQueue(...queues),

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
+  BeforeApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
 import { DelayedError, Job, Queue, Worker } from 'bullmq';
@@ -21,6 +21,7 @@ import {
   SYSTEM_ACTOR,
   StoredEvent,
   bullConnection,
+  bullTelemetry,
   inTransaction,
   jobId,
   processOnce,
@@ -208,7 +209,7 @@ export class SlaTimerReconciler implements JobReconciler, OnModuleInit {
  * RecalculateSla over every ticket not yet closed, then records itself done.
  */
 @Injectable()
-export class SlaTimersProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SlaTimersProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SlaTimersProcessor.name);
   private worker?: Worker;
 
@@ -222,12 +223,14 @@ export class SlaTimersProcessor implements OnApplicationBootstrap, OnApplication
     this.worker = new Worker(QueueName.SlaTimers, (job, token) => this.process(job, token), {
       connection: bullConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
+      telemetry: bullTelemetry(),
       concurrency: this.config.slaTimerConcurrency,
     });
     this.worker.on('error', (e) => this.logger.warn({ err: e.message }, 'sla timer worker error'));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database closes: active jobs finish first (graceful shutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
   }
 

@@ -1,6 +1,21 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
-import { AppConfig, JobName, QueueName, RequestContext, SYSTEM_ACTOR, bullConnection } from '@kefu/platform';
+import {
+  AppConfig,
+  DomainMetrics,
+  JobName,
+  QueueName,
+  RequestContext,
+  SYSTEM_ACTOR,
+  bullConnection,
+  bullTelemetry,
+} from '@kefu/platform';
 import { WebhookDeliveryRunner } from '../application/webhook-delivery.runner';
 import { jitteredDelayMs } from '../domain/backoff';
 import { DeliverWebhookJobData } from '../infrastructure/webhook-queue';
@@ -23,13 +38,14 @@ export class RetryDeliveryLater extends Error {
  * that), and the backoff strategy, which takes the delay the runner computed (windowed, jittered).
  */
 @Injectable()
-export class DeliverWebhookProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliverWebhookProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliverWebhookProcessor.name);
   private worker?: Worker<DeliverWebhookJobData>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly runner: WebhookDeliveryRunner,
+    @Optional() private readonly metrics?: DomainMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,6 +53,7 @@ export class DeliverWebhookProcessor implements OnApplicationBootstrap, OnApplic
     this.worker = new Worker<DeliverWebhookJobData>(QueueName.Webhooks, (job) => this.process(job), {
       connection: bullConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
+      telemetry: bullTelemetry(),
       concurrency: this.config.webhookConcurrency,
       lockDuration: this.config.webhookJobLockMs,
       stalledInterval: this.config.webhookJobLockMs,
@@ -65,13 +82,17 @@ export class DeliverWebhookProcessor implements OnApplicationBootstrap, OnApplic
           createdAt: job.timestamp,
           attemptsMade: job.attemptsMade,
         });
+        this.metrics?.webhookDelivery(
+          outcome.kind === 'retry' ? 'retry' : outcome.result === 'gave-up' ? 'gave_up' : outcome.result,
+        );
         if (outcome.kind === 'retry') throw new RetryDeliveryLater(outcome.delayMs, outcome.reason);
         return outcome.result;
       },
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database closes: active jobs finish first (graceful shutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
   }
 }
