@@ -96,7 +96,8 @@ function operationsOf(paths: unknown): Operation[] {
 function addHeaders(response: unknown, names: string[]): void {
   if (!isObject(response) || typeof response.$ref === 'string') return;
   const headers = isObject(response.headers) ? response.headers : {};
-  for (const n of names) headers[n] ??= { $ref: `#/components/headers/${n}` };
+  // Inline, not $ref: generators (openapi-typescript) then keep them optional, as they are.
+  for (const n of names) headers[n] ??= { ...HEADERS[n], required: false };
   response.headers = headers;
 }
 
@@ -212,7 +213,6 @@ export function finishDocument(nestDocument: object, facts: DocumentFacts): Json
   for (const o of ops) finishOperation(o, facts);
   doc.tags = tagsOf(ops, doc.tags);
   const components = isObject(doc.components) ? doc.components : {};
-  components.headers = { ...(isObject(components.headers) ? components.headers : {}), ...HEADERS };
   const schemas = isObject(components.schemas) ? components.schemas : {};
   const webhooks: JsonObject = {};
   for (const [type, data] of facts.webhookPayloads) {
