@@ -68,3 +68,4 @@ export * from './domain/public-event-types';
 export * from './public-events/public-events';
 export * from './maintenance/purge';
 export * from './pii';
+export * from './domain/json-schema';

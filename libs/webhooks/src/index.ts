@@ -16,3 +16,4 @@ export * from './application/webhook-fanout.consumer';
 export * from './application/event-feed.service';
 export * from './jobs/deliver-webhook.job';
 export * from './webhooks.module';
+export * from './domain/ticket-event.schemas';

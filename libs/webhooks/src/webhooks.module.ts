@@ -1,5 +1,6 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ConsumerRegistry, PiiVault, PublicEventSources } from '@kefu/platform';
+import { TICKET_EVENT_SCHEMAS } from './domain/ticket-event.schemas';
 import { EventFeedService } from './application/event-feed.service';
 import { PendingDeliveriesReconciler } from './application/pending-deliveries.reconciler';
 import { WEBHOOK_CLOCK, WebhookDeliveryRunner } from './application/webhook-delivery.runner';
@@ -39,9 +40,15 @@ import { DeliverWebhookProcessor } from './jobs/deliver-webhook.job';
   ],
 })
 export class WebhooksCoreModule implements OnModuleInit {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly sources: PublicEventSources,
+  ) {}
 
   onModuleInit(): void {
+    // Ticket events are mapped here (event-mapper.ts), not by a registered source: describe them.
+    for (const [type, schema] of Object.entries(TICKET_EVENT_SCHEMAS))
+      this.sources.describe(type as keyof typeof TICKET_EVENT_SCHEMAS, schema);
     if (this.config.isProduction && this.config.webhookAllowPrivateTargets) {
       new Logger('Webhooks').warn(
         'WEBHOOK_ALLOW_PRIVATE_TARGETS=true in production: webhook endpoints may target private and loopback addresses',

@@ -1,6 +1,7 @@
 import { PublicEventSource, PublicTicketRef, SourceEvent } from '@kefu/platform';
 import { RECOVERY_STREAM_TYPE } from '../domain/recovery.decider';
 import { RecoveryEvent } from '../domain/recovery.events';
+import { RECOVERY_EVENT_SCHEMAS } from '../domain/recovery-event.schemas';
 
 const ticketOf = (t: PublicTicketRef) => ({
   id: t.id,
@@ -20,6 +21,7 @@ export const RECOVERY_PUBLIC_EVENTS: PublicEventSource = {
     IdentityVerified: 'recovery.verified',
     AccountRestored: 'recovery.account_restored',
   },
+  payloadSchemas: RECOVERY_EVENT_SCHEMAS,
   toPublic(event: SourceEvent, ticket: PublicTicketRef): Record<string, unknown> | undefined {
     const e = { type: event.type, data: event.data } as RecoveryEvent;
     const common = { caseId: event.streamId, ticket: ticketOf(ticket) };

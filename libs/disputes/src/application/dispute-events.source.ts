@@ -1,6 +1,7 @@
 import { PublicEventSource, SourceEvent } from '@kefu/platform';
 import { DISPUTE_STREAM_TYPE } from '../domain/dispute.decider';
 import { DisputeEvent } from '../domain/dispute.events';
+import { DISPUTE_EVENT_SCHEMAS } from '../domain/dispute-event.schemas';
 
 /**
  * dispute.* webhooks (API.md), to the partner whose channel brought the ticket in. Payloads are built
@@ -16,6 +17,7 @@ export const disputeEventSource: PublicEventSource = {
     DisputeWithdrawn: 'dispute.status_changed',
     DisputeDecided: 'dispute.decided',
   },
+  payloadSchemas: DISPUTE_EVENT_SCHEMAS,
   toPublic(event: SourceEvent, ticket) {
     const e = { type: event.type, data: event.data } as DisputeEvent;
     const base = {

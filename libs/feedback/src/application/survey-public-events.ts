@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PublicEventSource, PublicEventSources, PublicTicketRef, SourceEvent } from '@kefu/platform';
 import { SURVEY_STREAM_TYPE, SurveyRespondedData, SurveySentData } from '../domain/survey';
+import { SURVEY_EVENT_SCHEMAS } from '../domain/survey-event.schemas';
 import { SurveyTokens } from './survey-token';
 
 /**
@@ -16,6 +17,7 @@ export class SurveyPublicEvents implements PublicEventSource, OnModuleInit {
     SurveyReminderSent: 'survey.reminder',
     SurveyResponded: 'survey.responded',
   } as const;
+  readonly payloadSchemas = SURVEY_EVENT_SCHEMAS;
 
   constructor(
     private readonly sources: PublicEventSources,

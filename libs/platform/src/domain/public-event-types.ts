@@ -76,3 +76,12 @@ export function scopedPublicTypes(scopes: readonly string[]): PublicEventType[] 
   for (const s of scopes) if (isPartnerScope(s)) for (const t of PARTNER_SCOPES[s]) out.add(t);
   return [...out];
 }
+
+/** `ticket.message_added` → `TicketMessageAddedEvent`: the name of its schema in the OpenAPI document. */
+export function publicEventSchemaName(type: PublicEventType): string {
+  const pascal = type
+    .split(/[._]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  return `${pascal}Event`;
+}

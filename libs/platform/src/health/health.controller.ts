@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { HttpResponse } from '../http/http-types';
@@ -10,6 +10,20 @@ export type CheckStatus = 'up' | 'down';
 export interface ReadinessReport {
   status: 'ok' | 'error';
   checks: { postgres: CheckStatus; redis: CheckStatus };
+}
+
+class LivenessResource {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ReadinessChecksResource {
+  @ApiProperty({ enum: ['up', 'down'] }) postgres!: CheckStatus;
+  @ApiProperty({ enum: ['up', 'down'] }) redis!: CheckStatus;
+}
+
+class ReadinessResource {
+  @ApiProperty({ enum: ['ok', 'error'] }) status!: 'ok' | 'error';
+  @ApiProperty({ type: ReadinessChecksResource }) checks!: ReadinessChecksResource;
 }
 
 const CHECK_TIMEOUT_MS = 1000;
@@ -39,11 +53,22 @@ export class HealthController {
 
   @Get('live')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Liveness: the process answers',
+    description: 'Checks nothing else: restart the process when this fails, not when a dependency does.',
+  })
+  @ApiResponse({ status: 200, type: LivenessResource })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: Postgres and Redis answer',
+    description: 'Send traffic only while this is 200. Each check times out after a second.',
+  })
+  @ApiResponse({ status: 200, type: ReadinessResource, description: 'Both dependencies answer' })
+  @ApiResponse({ status: 503, type: ReadinessResource, description: 'A dependency does not answer' })
   // @Res without passthrough: Nest would overwrite a 503 with the route's default status.
   async ready(@Res() res: HttpResponse): Promise<void> {
     const [postgres, redis] = await Promise.all([

@@ -1,5 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ERROR_CODES, ErrorCode } from '../errors/domain-error';
 import { CATEGORY_HTTP } from '../errors/error-table';
 
@@ -26,15 +32,15 @@ export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecor
     const status = CATEGORY_HTTP[ERROR_CODES[code]].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
+  // `content` without `type`: given a type, @nestjs/swagger would wrap it as application/json,
+  // which is not what the server sends.
   return applyDecorators(
+    ApiExtraModels(ProblemResource),
     ...[...byStatus].map(([status, list]) =>
       ApiResponse({
         status,
         description: list.join(' · '),
-        type: ProblemResource,
-        content: {
-          'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResource' } },
-        },
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResource) } } },
       }),
     ),
   );

@@ -1,6 +1,7 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { ApiExtension, ApiHeader } from '@nestjs/swagger';
 import { DomainError } from '../errors/domain-error';
+import { RATE_LIMITED_EXTENSION } from './openapi-document';
 
 /** The bits of Express's response controllers touch (@types/express is not a dependency). */
 export interface ResponseLike {
@@ -17,6 +18,13 @@ export const ApiIdempotencyKey = (): MethodDecorator =>
       'Same key + same body replays the first response (with Idempotent-Replayed: true); ' +
       'a different body → 422 idempotency_key_reused; while the first is in flight → 409.',
   });
+
+/**
+ * OpenAPI: the route's responses carry `RateLimit-Policy` and `RateLimit` (a per-client limit such as
+ * the survey links'); a 429 carries `Retry-After` on every route anyway.
+ */
+export const ApiClientRateLimit = (): MethodDecorator & ClassDecorator =>
+  ApiExtension(RATE_LIMITED_EXTENSION, true);
 
 /**
  * Sets the status of a command's response (the recorded one on a replay, unless the route has a

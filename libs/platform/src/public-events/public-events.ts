@@ -1,6 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { Tx } from '../event-store/tx';
-import { PublicEventType, isPublicEventType } from '../domain/public-event-types';
+import { JsonSchema } from '../domain/json-schema';
+import { PUBLIC_EVENT_TYPES, PublicEventType, isPublicEventType } from '../domain/public-event-types';
 
 /**
  * Public events (API.md "Webhooks out") of streams other than tickets: disputes, refunds, recovery
@@ -44,12 +45,19 @@ export interface PublicEventSource {
    * masked. `undefined` drops this event.
    */
   toPublic(event: SourceEvent, ticket: PublicTicketRef): Record<string, unknown> | undefined;
+  /**
+   * The JSON Schema of `data` for each public type this source emits: published in /openapi.json
+   * (`webhooks`), and checked against real deliveries by the webhook contract test, which also
+   * fails while a public type has none.
+   */
+  payloadSchemas?: Readonly<Partial<Record<PublicEventType, JsonSchema>>>;
 }
 
 @Injectable()
 export class PublicEventSources {
   private readonly byStream = new Map<string, PublicEventSource>();
   private readonly byEventType = new Map<string, PublicEventSource>();
+  private readonly schemas = new Map<PublicEventType, JsonSchema>();
 
   register(source: PublicEventSource): void {
     const existing = this.byStream.get(source.streamType);
@@ -62,7 +70,25 @@ export class PublicEventSources {
       if (this.byEventType.has(domainType)) throw new Error(`event type ${domainType} is mapped twice`);
       this.byEventType.set(domainType, source);
     }
+    for (const [publicType, schema] of Object.entries(source.payloadSchemas ?? {})) {
+      if (isPublicEventType(publicType) && schema) this.describe(publicType, schema);
+    }
     this.byStream.set(source.streamType, source);
+  }
+
+  /**
+   * Publishes the payload schema of a public type whose events are not mapped by a registered source
+   * (ticket events are mapped by the webhooks module itself).
+   */
+  describe(type: PublicEventType, schema: JsonSchema): void {
+    const existing = this.schemas.get(type);
+    if (existing && existing !== schema) throw new Error(`the payload of ${type} is described twice`);
+    this.schemas.set(type, schema);
+  }
+
+  /** The payload schema of every public type that has one, in the order of API.md. */
+  payloadSchemas(): Array<[PublicEventType, JsonSchema]> {
+    return PUBLIC_EVENT_TYPES.filter((t) => this.schemas.has(t)).map((t) => [t, this.schemas.get(t)!]);
   }
 
   has(streamType: string): boolean {

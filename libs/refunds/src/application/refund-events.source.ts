@@ -1,6 +1,7 @@
 import { PublicEventSource, SourceEvent } from '@kefu/platform';
 import { REFUND_STREAM_TYPE } from '../domain/refund.decider';
 import { RefundEvent } from '../domain/refund.events';
+import { REFUND_EVENT_SCHEMAS } from '../domain/refund-event.schemas';
 
 /**
  * refund.* webhooks (API.md). Payloads are built field by field; the customer appears by account id
@@ -16,6 +17,7 @@ export const refundEventSource: PublicEventSource = {
     RefundSucceeded: 'refund.succeeded',
     RefundFailed: 'refund.failed',
   },
+  payloadSchemas: REFUND_EVENT_SCHEMAS,
   toPublic(event: SourceEvent, ticket) {
     const e = { type: event.type, data: event.data } as RefundEvent;
     const ticketRef = { id: ticket.id, number: ticket.number, externalRef: ticket.externalRef ?? null };

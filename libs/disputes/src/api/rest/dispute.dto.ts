@@ -97,14 +97,14 @@ export class DisputeResource {
   @ApiProperty({ type: DisputeTransactionResource }) transaction!: DisputeTransactionResource;
   @ApiProperty() reason!: string;
   @ApiProperty() claimedAmount!: number;
-  @ApiProperty({ nullable: true }) awardedAmount!: number | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) merchantResponseDueAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) customerEvidenceDueAt!: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) awardedAmount!: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) merchantResponseDueAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) customerEvidenceDueAt!: string | null;
   @ApiProperty() merchantResponded!: boolean;
   @ApiProperty({ type: [EvidenceResource] }) evidence!: EvidenceResource[];
-  @ApiProperty({ enum: DISPUTE_OUTCOMES, nullable: true }) outcome!: string | null;
-  @ApiProperty({ nullable: true }) rationale!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'The refund the award created' })
+  @ApiProperty({ type: String, enum: DISPUTE_OUTCOMES, nullable: true }) outcome!: string | null;
+  @ApiProperty({ type: String, nullable: true }) rationale!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The refund the award created' })
   refundId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  ApiClientRateLimit,
   ApiIdempotencyKey,
   ApiProblems,
   HttpRequest,
@@ -19,6 +20,7 @@ import { SurveyRateLimiter } from './rate-limit';
 @Public()
 @ApiParam({ name: 'token', description: 'The single-use token from the survey.sent webhook' })
 @ApiProblems('not_found', 'rate_limited')
+@ApiClientRateLimit()
 @Controller('v1/surveys')
 export class SurveysController {
   constructor(

@@ -75,7 +75,12 @@ class RefundTransactionResource {
 export class RefundResource {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) ticketId!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'Set when a dispute decision created it' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Set when a dispute decision created it',
+  })
   disputeId!: string | null;
   @ApiProperty({ enum: REFUND_STATUSES }) status!: RefundStatus;
   @ApiProperty({ description: 'The wallet account id' }) customerId!: string;
@@ -86,10 +91,15 @@ export class RefundResource {
   @ApiProperty() requiresSeniorApproval!: boolean;
   @ApiProperty({ type: RefundAuthorResource }) requestedBy!: RefundAuthorResource;
   @ApiProperty({ type: RefundAuthorResource, nullable: true }) approvedBy!: RefundAuthorResource | null;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'When the payout is promised' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the payout is promised',
+  })
   expectedBy!: string | null;
-  @ApiProperty({ nullable: true }) payoutReference!: string | null;
-  @ApiProperty({ nullable: true }) failureReason!: string | null;
+  @ApiProperty({ type: String, nullable: true }) payoutReference!: string | null;
+  @ApiProperty({ type: String, nullable: true }) failureReason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty() version!: number;
