@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { detectAll } from 'tinyld';
+import { detect } from 'tinyld';
 import { DataSource } from 'typeorm';
 import { Category } from '@kefu/tickets';
 import { CategoryModel, LabelledText, trainCategoryModel } from '../domain/classifier';
@@ -10,10 +10,10 @@ import { TRAINING_PHRASES } from '../domain/training-phrases';
 
 /**
  * tinyld (pure JS, CommonJS, no model download) for Latin-script text: on the labelled set it named
- * every English question right where franc named half of them Scots or French (bench/results/answers.md).
+ * every English question right where franc named half of them Scots or French (docs/adr/0013). Its
+ * `detect` answers '' when unsure.
  */
-export const tinyldDetector: LatinDetector = (text) =>
-  detectAll(text).map((r) => ({ language: r.lang, confidence: r.accuracy }));
+export const tinyldDetector: LatinDetector = (text) => detect(text) || undefined;
 
 /** The classifier's documents: the shipped phrases, and every article under its category. */
 export function trainingDocuments(articles: readonly ArticleDoc[]): LabelledText[] {

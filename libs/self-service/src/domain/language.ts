@@ -1,11 +1,12 @@
 // Which language a question is in. Short questions defeat statistical detectors ("cant pay" reads as
 // French to most of them), so the script decides first: Han characters mean Chinese, kana Japanese,
 // Hangul Korean. Only Latin-script text goes to the detector (tinyld, injected by the application
-// layer: the domain imports no package), and a low-confidence answer falls back to English, the
-// help centre's Latin-script language. bench/results/answers.md reports the measured accuracy.
+// layer: the domain imports no package). Under three words, or when the detector declines, Latin
+// text is taken as English, the help centre's Latin-script language ("cant pay" is not French).
+// bench/results/answers.md reports the measured accuracy.
 
-/** What the detector says about Latin-script text: candidate languages (ISO 639-1), best first. */
-export type LatinDetector = (text: string) => Array<{ language: string; confidence: number }>;
+/** The language (ISO 639-1) the detector finds in Latin-script text, or undefined when unsure. */
+export type LatinDetector = (text: string) => string | undefined;
 
 export type LanguageSource = 'script' | 'detector' | 'default';
 
@@ -18,8 +19,8 @@ export interface DetectedLanguage {
 }
 
 export const DEFAULT_LANGUAGE = 'en';
-/** Below this the detector's best guess is not trusted for Latin text. */
-export const MIN_DETECTOR_CONFIDENCE = 0.5;
+/** Shorter Latin text is too little for any detector: English is the better guess. */
+export const MIN_LATIN_WORDS = 3;
 
 const count = (text: string, re: RegExp) => (text.match(re) ?? []).length;
 
@@ -32,11 +33,11 @@ export function detectLanguage(text: string, latin: LatinDetector): DetectedLang
   if (kana > 0 && kana * 2 >= latinWords) return { language: 'ja', source: 'script', confidence: 1 };
   if (hangul > 0 && hangul / 2 >= latinWords) return { language: 'ko', source: 'script', confidence: 1 };
   if (han > 0 && han / 2 >= latinWords) return { language: 'zh-CN', source: 'script', confidence: 1 };
-  if (latinWords === 0) return { language: DEFAULT_LANGUAGE, source: 'default', confidence: 0 };
-  const best = latin(text)[0];
-  if (best && best.confidence >= MIN_DETECTOR_CONFIDENCE)
-    return { language: best.language, source: 'detector', confidence: best.confidence };
-  return { language: DEFAULT_LANGUAGE, source: 'default', confidence: best?.confidence ?? 0 };
+  if (latinWords < MIN_LATIN_WORDS) return { language: DEFAULT_LANGUAGE, source: 'default', confidence: 0 };
+  const found = latin(text);
+  return found
+    ? { language: found, source: 'detector', confidence: 1 }
+    : { language: DEFAULT_LANGUAGE, source: 'default', confidence: 0 };
 }
 
 /** The primary subtag, lower-cased: `zh-CN` → `zh`. Articles match a question on it. */

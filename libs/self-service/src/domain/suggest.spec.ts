@@ -7,8 +7,9 @@ import { cjkTerms, latinTerms, stem } from './text';
 
 /** A detector that always answers the same, to see what the script check decides alone. */
 const always =
-  (language: string, confidence: number): LatinDetector =>
-  () => [{ language, confidence }];
+  (language: string | undefined): LatinDetector =>
+  () =>
+    language;
 
 describe('terms', () => {
   it('stems English words and drops stop words', () => {
@@ -31,29 +32,31 @@ describe('terms', () => {
 
 describe('detectLanguage', () => {
   it('lets the script decide Chinese, Japanese and Korean, whatever the detector thinks', () => {
-    const wrong = always('fr', 1);
+    const wrong = always('fr');
     expect(detectLanguage('退款还没到账', wrong)).toEqual({
       language: 'zh-CN',
       source: 'script',
       confidence: 1,
     });
     expect(detectLanguage('我的 PayPal 付款失败', wrong).language).toBe('zh-CN');
-    expect(detectLanguage('How do I say 退款 in English?', always('en', 1)).language).toBe('en');
+    expect(detectLanguage('How do I say 退款 in English?', always('en')).language).toBe('en');
     expect(detectLanguage('支払いができません', wrong).language).toBe('ja');
     expect(detectLanguage('결제가 실패했어요', wrong).language).toBe('ko');
   });
-  it('trusts the detector on Latin text only when it is confident, else English', () => {
-    expect(detectLanguage('Mi pago fue rechazado', always('es', 1))).toEqual({
+  it('asks the detector about Latin text of three words or more, else takes English', () => {
+    expect(detectLanguage('Mi pago fue rechazado', always('es'))).toEqual({
       language: 'es',
       source: 'detector',
       confidence: 1,
     });
-    expect(detectLanguage('cant pay', always('fr', 0.14))).toEqual({
+    // Two words are too few for any detector; a detector that declines means English too.
+    expect(detectLanguage('cant pay', always('fr'))).toEqual({
       language: 'en',
       source: 'default',
-      confidence: 0.14,
+      confidence: 0,
     });
-    expect(detectLanguage('???', always('fr', 1)).source).toBe('default');
+    expect(detectLanguage('my payment failed', always(undefined)).source).toBe('default');
+    expect(detectLanguage('???', always('fr')).source).toBe('default');
   });
 });
 
@@ -150,10 +153,7 @@ describe('rankArticles', () => {
 
 describe('suggest', () => {
   it('puts it together; a stated language wins over the detected one', () => {
-    const s = suggest(
-      { question: '退款没到账', language: 'en' },
-      { model, index, detector: always('en', 1) },
-    );
+    const s = suggest({ question: '退款没到账', language: 'en' }, { model, index, detector: always('en') });
     expect(s).toMatchObject({
       language: 'en',
       detected: { language: 'zh-CN', source: 'script' },
