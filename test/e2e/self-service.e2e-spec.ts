@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ApiKeyService } from '@kefu/platform';
+import { ApiKeyService, EventStore, inTransaction } from '@kefu/platform';
+import { DeflectionProjector } from '@kefu/self-service';
 import { HelpCentreService, seedHelpCentre, starterArticleId } from '@kefu/help-centre';
 import { ApiTestApp, startApiApp } from './support/api-app';
 
@@ -210,5 +211,113 @@ describe('self-service answers over REST and GraphQL (e2e)', () => {
     });
     expect((await read(customer('cust-6', 'user-6'))).body.data.answerSession).toBeNull();
     expect((await read(agent())).body.data.answerSession).toEqual({ id, channel: 'APP' });
+  });
+
+  it('forgetCustomer erases the questions of the customer’s sessions, the claimed anonymous one included', async () => {
+    const own = await gql(
+      customer('cust-forget', 'user-f'),
+      `mutation { suggestAnswers(question: "My refund has not arrived") { id } }`,
+    );
+    const anon = await gql(
+      undefined,
+      `mutation { suggestAnswers(question: "I cannot unbind my bank card") { id token } }`,
+    );
+    const { id, token } = anon.body.data.suggestAnswers as { id: string; token: string };
+    await gql(
+      customer('cust-forget', 'user-f'),
+      `mutation($i: HandOverToHumanInput!) { handOverToHuman(input: $i) { id } }`,
+      {
+        i: { sessionId: id, token },
+      },
+    );
+    const admin = t.bearer({ sub: 'admin-1', role: 'admin' });
+    expect((await gql(admin, `mutation { forgetCustomer(customerId: "cust-forget") }`)).body.data).toEqual({
+      forgetCustomer: true,
+    });
+    for (const sessionId of [own.body.data.suggestAnswers.id as string, id]) {
+      const read = await gql(agent(), `query($id: ID!) { answerSession(id: $id) { question } }`, {
+        id: sessionId,
+      });
+      expect(read.body.data.answerSession).toEqual({ question: '[erased]' });
+    }
+  });
+
+  it('limits suggestions per caller and minute (429 rate_limited with Retry-After), writing nothing over the limit', async () => {
+    const limited = await startApiApp({ env: { ANSWERS_RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const k = (await limited.app.get(ApiKeyService).create('chat', 'limited')).secret;
+      const ask = () =>
+        request(limited.server)
+          .post('/v1/answers')
+          .set('X-Api-Key', k)
+          .send({ question: 'Where is my refund?' });
+      expect((await ask()).status).toBe(201);
+      expect((await ask()).status).toBe(201);
+      const third = await ask();
+      if (third.status === 201) return; // the minute turned over between the calls: nothing to see
+      expect(third.status).toBe(429);
+      expect(third.body.code).toBe('rate_limited');
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+      const n = (await limited.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM answer_session_view`)) as Array<{ n: number }>;
+      expect(n[0].n).toBe(2);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('reports deflection by category and language to supervisors, and estimated waits on the public channels', async () => {
+    const crash = await rest(key).post('/v1/answers', { question: 'The app crashes as soon as I open it' });
+    const resolved = await rest(key).post(`/v1/answers/${crash.body.id}/resolution`, {
+      articleId: crash.body.articles[0].articleId,
+    });
+    expect(resolved.body).toMatchObject({
+      status: 'deflected',
+      acceptedArticleId: crash.body.articles[0].articleId,
+    });
+    // The worker's projector, run here over the log as the consumer would.
+    await inTransaction(ds, async (tx) => {
+      const events = await t.app.get(EventStore).readAll(tx, undefined, { limit: 10_000 });
+      const projector = t.app.get(DeflectionProjector);
+      await projector.apply(tx, events);
+    });
+    const expected = (await ds.query(
+      `SELECT category, language, count(*)::int AS sessions, (count(*) FILTER (WHERE status = 'deflected'))::int AS deflected
+         FROM answer_session_view GROUP BY 1, 2`,
+    )) as Array<{ category: string; language: string; sessions: number; deflected: number }>;
+    const r = await gql(
+      t.bearer({ sub: 'sup-1', role: 'supervisor' }),
+      `{ deflectionStats { category language sessions deflected handedOver noOutcome deflectionRate } }`,
+    );
+    const rows = r.body.data.deflectionStats as Array<{
+      category: string;
+      language: string;
+      sessions: number;
+      deflected: number;
+      handedOver: number;
+    }>;
+    expect(rows.reduce((n, x) => n + x.sessions, 0)).toBe(expected.reduce((n, x) => n + x.sessions, 0));
+    expect(rows.reduce((n, x) => n + x.deflected, 0)).toBe(expected.reduce((n, x) => n + x.deflected, 0));
+    expect(rows.find((x) => x.category === 'TECHNICAL' && x.language === 'en')).toMatchObject({
+      sessions: 1,
+      deflected: 1,
+      deflectionRate: 1,
+    });
+    expect(rows.find((x) => x.category === 'ACCOUNT_LOCKED' && x.language === 'en')).toMatchObject({
+      handedOver: 1,
+    });
+    const waits = await gql(
+      undefined,
+      `{ supportChannels { channel estimatedWait { seconds basis samples byHourOfWeek { hourOfWeek } } } }`,
+    );
+    expect(waits.body.data.supportChannels.length).toBeGreaterThan(0);
+    for (const c of waits.body.data.supportChannels as Array<{
+      estimatedWait: { seconds: number | null; basis: string; byHourOfWeek: unknown[] };
+    }>) {
+      // Nobody has answered anything here: no number is promised.
+      expect(c.estimatedWait).toMatchObject({ seconds: null, basis: 'NONE', samples: 0 });
+      expect(c.estimatedWait.byHourOfWeek).toHaveLength(168);
+    }
   });
 });
