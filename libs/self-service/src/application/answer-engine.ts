@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { detect } from 'tinyld';
 import { DataSource } from 'typeorm';
 import { Category } from '@kefu/tickets';
 import { CategoryModel, LabelledText, trainCategoryModel } from '../domain/classifier';
@@ -11,9 +10,13 @@ import { TRAINING_PHRASES } from '../domain/training-phrases';
 /**
  * tinyld (pure JS, CommonJS, no model download) for Latin-script text: on the labelled set it named
  * every English question right where franc named half of them Scots or French (docs/adr/0013). Its
- * `detect` answers '' when unsure.
+ * `detect` answers '' when unsure. Loaded on first use: parsing its language profiles takes 0.2–1.4 s
+ * here, which API start-up (and the worker, which never detects anything) should not pay.
  */
-export const tinyldDetector: LatinDetector = (text) => detect(text) || undefined;
+export async function loadTinyldDetector(): Promise<LatinDetector> {
+  const { detect } = await import('tinyld');
+  return (text) => detect(text) || undefined;
+}
 
 /** The classifier's documents: the shipped phrases, and every article under its category. */
 export function trainingDocuments(articles: readonly ArticleDoc[]): LabelledText[] {
@@ -38,12 +41,14 @@ interface Built {
 export class AnswerEngine {
   private built?: Built;
   private building?: Promise<Built>;
+  private detector?: Promise<LatinDetector>;
 
   constructor(private readonly ds: DataSource) {}
 
   async suggest(input: SuggestInput): Promise<Suggestion> {
     const { model, index } = await this.current();
-    return suggest(input, { model, index, detector: tinyldDetector });
+    this.detector ??= loadTinyldDetector();
+    return suggest(input, { model, index, detector: await this.detector });
   }
 
   private async current(): Promise<Built> {
