@@ -166,7 +166,13 @@ describe('self-service answers over REST and GraphQL (e2e)', () => {
   });
 
   it('refuses bad input clearly and writes nothing; staff and partners on GraphQL are refused', async () => {
+    const mine = await rest(key).post('/v1/answers', {
+      question: 'Where is my refund?',
+      customer: { id: 'cust-1' },
+    });
+    const unnamed = await rest(key).post('/v1/answers', { question: 'Where is my refund?' });
     const events = await count('es_events');
+    const tickets = await count('ticket_view');
     const bad = await rest(key).post('/v1/answers', { question: '   ', language: 'not a tag!' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['language', 'question']);
@@ -180,12 +186,24 @@ describe('self-service answers over REST and GraphQL (e2e)', () => {
       .set('X-Api-Key', key)
       .send({ query: 'mutation { suggestAnswers(question: "refund?") { id } }' });
     expect(partnerGql.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    // A partner may not hand a session of one customer over as another's.
+    const swapped = await rest(key).post(`/v1/answers/${mine.body.id}/handover`, {
+      customer: { id: 'cust-2' },
+    });
+    expect(swapped.status).toBe(400);
+    expect(swapped.body.errors).toEqual([
+      { field: 'customer.id', message: "is not this session's customer" },
+    ]);
+    const noCustomer = await rest(key).post(`/v1/answers/${unnamed.body.id}/handover`, {});
+    expect(noCustomer.status).toBe(400);
+    expect(noCustomer.body.errors[0].field).toBe('customer.id');
     const other = await gql(
       customer('cust-2', 'user-2'),
       `query { answerSession(id: "${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}") { id } }`,
     );
     expect(other.body.data.answerSession).toBeNull();
     expect(await count('es_events')).toBe(events);
+    expect(await count('ticket_view')).toBe(tickets);
   });
 
   it('replays a suggestion with the same Idempotency-Key, and a customer’s own session is theirs alone', async () => {

@@ -191,7 +191,10 @@ export class AnswersService {
         const { state, version } = await loadState(this.commands.store, tx, id, decider);
         const view = await this.queries.byIdIn(tx, id);
         const customerId =
-          asker.kind === 'customer' ? asker.customerId : (state.customerId ?? req.customer?.id?.trim() ?? '');
+          asker.kind === 'customer'
+            ? asker.customerId
+            : // A partner's customer.id must match the session's (the decider checks it).
+              req.customer?.id?.trim() || state.customerId || '';
         const question = view ? await this.vault.reveal(view.question, tx) : '';
         const category = req.category ?? view?.suggestedCategory ?? 'other';
         const priority =
