@@ -15,13 +15,15 @@ import { CaseResult } from './measure';
 // the first one BENCH_SLA_LEAD_SECONDS after seeding starts (default 100 + timers/150: seeding, worker start-up and the 36 s warning lead).
 // BENCH_ONLY=pipeline: API/worker RSS under load, dispatcher lag and projection rebuild (pipeline.bench.ts),
 // sized by BENCH_PIPELINE_CLIENTS (default 50), BENCH_TIMERS (pending timers, default 10000),
-// BENCH_LAG_SAMPLES (default 50) and BENCH_REBUILD_EVENTS (default 100000).
+// BENCH_LAG_SAMPLES (default 50) and BENCH_REBUILD_EVENTS (default 100000). BENCH_ONLY=answers: self-service
+// answer accuracy on the labelled questions (answers.bench.ts → bench/results/answers.md).
 // DATABASE_URL names the server (each benchmark creates a fresh kefu_bench_<ts> database on it and drops it).
 const ROOT = join(__dirname, '..', '..');
 const RESULT_FILE = join(ROOT, 'bench', 'results', 'append.md');
 const TICKETS_RESULT_FILE = join(ROOT, 'bench', 'results', 'tickets.md');
 const SLA_RESULT_FILE = join(ROOT, 'bench', 'results', 'sla.md');
 const PIPELINE_RESULT_FILE = join(ROOT, 'bench', 'results', 'pipeline.md');
+const ANSWERS_RESULT_FILE = join(ROOT, 'bench', 'results', 'answers.md');
 
 type Log = (line: string) => void;
 
@@ -192,16 +194,30 @@ async function runPipeline(seconds: number, log: Log): Promise<void> {
   log(`\nwritten to ${PIPELINE_RESULT_FILE}`);
 }
 
+async function runAnswers(log: Log): Promise<void> {
+  const { runAnswersBench, answersMarkdown } = await import('./answers.bench');
+  const started = new Date();
+  const loadBefore = loadavg()[0];
+  const r = await runAnswersBench({ config: loadConfig(), log });
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(
+    ANSWERS_RESULT_FILE,
+    answersMarkdown(r, { started, environment: machineLines(r.postgresVersion, loadBefore) }),
+  );
+  log(`\nwritten to ${ANSWERS_RESULT_FILE}`);
+}
+
 async function main(): Promise<void> {
   const seconds = positive('BENCH_SECONDS', 5);
   const warmupSeconds = positive('BENCH_WARMUP_SECONDS', 1);
   const only = process.env.BENCH_ONLY ?? '';
-  if (!['', 'append', 'tickets', 'sla', 'pipeline'].includes(only))
-    throw new Error('BENCH_ONLY: append, tickets, sla or pipeline (unset: all)');
+  if (!['', 'append', 'tickets', 'sla', 'pipeline', 'answers'].includes(only))
+    throw new Error('BENCH_ONLY: append, tickets, sla, pipeline or answers (unset: all)');
   const log: Log = (line) => process.stdout.write(`${line}\n`);
   if (only === '' || only === 'append') await runAppend(loadConfig(), seconds, warmupSeconds, log);
   if (only === '' || only === 'sla') await runSla(log);
   if (only === '' || only === 'pipeline') await runPipeline(seconds, log);
+  if (only === '' || only === 'answers') await runAnswers(log);
   // Last: it switches this process to NODE_ENV=production.
   if (only === '' || only === 'tickets') await runTickets(seconds, warmupSeconds, log);
 }

@@ -8,6 +8,7 @@ import { DisputesRefunds1763769600007 } from './1763769600007-disputes-refunds';
 import { FeedbackHelpCentre1763769600009 } from './1763769600009-feedback-help-centre';
 import { AccountRecoveryPii1763769600008 } from './1763769600008-account-recovery-pii';
 import { PublicEvents1763769600010 } from './1763769600010-public-events';
+import { SelfService1763769600015 } from './1763769600015-self-service';
 
 /** Every migration, in order. Listed explicitly so the build needs no glob at run time. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   FeedbackHelpCentre1763769600009,
   AccountRecoveryPii1763769600008,
   PublicEvents1763769600010,
+  SelfService1763769600015,
 ];

@@ -183,4 +183,32 @@ export const FUZZ_MUTATIONS: FuzzMutation[] = [
     hours: [{ weekday: 1, opens: '09:00', closes: '18:00' }],
     holidays: ['2026-10-01'],
   })),
+
+  {
+    operation: 'Mutation.suggestAnswers',
+    as: 'customerA',
+    query:
+      'mutation($q: String!, $l: String, $c: Channel) { suggestAnswers(question: $q, language: $l, channel: $c) { id } }',
+    variables: () =>
+      fc
+        .tuple(
+          hostileValue,
+          fc.oneof(hostileValue, fc.constant('zh-CN')),
+          fc.oneof(hostileValue, fc.constant('APP')),
+        )
+        .map(([q, l, c]) => ({ q, l, c })),
+  },
+  withInput('acceptAnswer', 'customerA', () => ({
+    sessionId: '6f1c2b8e-4a3d-4f5e-9a7b-1c2d3e4f5a6b',
+    articleId: 'a',
+    token: 't',
+    expectedVersion: 1,
+  })),
+  withInput('handOverToHuman', 'customerA', () => ({
+    sessionId: '6f1c2b8e-4a3d-4f5e-9a7b-1c2d3e4f5a6b',
+    token: 't',
+    category: 'REFUND',
+    comment: 'c',
+    expectedVersion: 1,
+  })),
 ];

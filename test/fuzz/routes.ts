@@ -208,4 +208,40 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
       email: 'li@example.com',
     }),
   },
+
+  {
+    route: 'POST /v1/answers',
+    as: 'partnerX',
+    input: bodyOf(() => '/v1/answers', {
+      question: 'Why did my payment fail?',
+      language: 'en',
+      channel: 'chat',
+      customer: { id: 'cust-a' },
+    }),
+  },
+  { route: 'GET /v1/answers/:id', as: 'partnerX', input: idOf((id) => `/v1/answers/${id}`) },
+  // Hostile or unknown session ids with hostile bodies: validation first, then not_found, never a write.
+  {
+    route: 'POST /v1/answers/:id/resolution',
+    as: 'partnerX',
+    input: () =>
+      fc
+        .tuple(hostileId, hostileBody({ articleId: 'a' }))
+        .map(([id, body]) => ({ path: `/v1/answers/${id}/resolution`, body })),
+  },
+  {
+    route: 'POST /v1/answers/:id/handover',
+    as: 'partnerX',
+    input: () =>
+      fc
+        .tuple(
+          hostileId,
+          hostileBody({
+            category: 'refund',
+            comment: 'c',
+            customer: { id: 'cust-a', name: 'Li', email: 'l@x.example' },
+          }),
+        )
+        .map(([id, body]) => ({ path: `/v1/answers/${id}/handover`, body })),
+  },
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { queueTopic } from '@kefu/escalation';
 import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
+import { freshAnswerSession } from './support/answers';
 import { byRole } from './support/expect';
 import { AGENT_ID, RoleName, World } from './support/world';
 
@@ -371,6 +372,58 @@ export const GRAPHQL_MATRIX: GraphqlRow[] = [
     expect: byRole({ none: 'ok', customer: 'ok', partner: 'ok', staff: 'ok' }),
   },
   {
+    operation: 'Query.supportChannels',
+    case: 'with the estimated wait',
+    request: () => ({ query: '{ supportChannels { channel estimatedWait { seconds basis samples } } }' }),
+    expect: byRole({ none: 'ok', customer: 'ok', partner: 'ok', staff: 'ok' }),
+  },
+  // self-service answers: anyone may ask (public help centre); GraphQL is for frontends, not partners
+  {
+    operation: 'Mutation.suggestAnswers',
+    request: () => ({
+      query: 'mutation { suggestAnswers(question: "Where is my refund?") { id articles { articleId } } }',
+    }),
+    expect: byRole({ none: 'ok', customer: 'ok', partner: F, staff: F }),
+  },
+  {
+    operation: 'Mutation.acceptAnswer',
+    case: "partner X's session of customer A (no token)",
+    request: async (w) => {
+      const s = await freshAnswerSession(w);
+      return {
+        query: 'mutation($i: AcceptAnswerInput!) { acceptAnswer(input: $i) { id status } }',
+        variables: { i: { sessionId: s.id, articleId: s.articleId } },
+      };
+    },
+    expect: byRole({ none: NF, customer: 'ok', partner: F, staff: F }, { customerB: NF }),
+  },
+  {
+    operation: 'Mutation.handOverToHuman',
+    case: "partner X's session of customer A",
+    request: async (w) => ({
+      query: 'mutation($i: HandOverToHumanInput!) { handOverToHuman(input: $i) { id status ticketId } }',
+      variables: { i: { sessionId: (await freshAnswerSession(w)).id } },
+    }),
+    expect: byRole({ none: U, customer: 'ok', partner: F, staff: F }, { customerB: NF }),
+  },
+  {
+    operation: 'Query.answerSession',
+    case: "partner X's session of customer A",
+    request: async (w) => ({
+      query: 'query($id: ID!) { answerSession(id: $id) { id question } }',
+      variables: { id: (await freshAnswerSession(w)).id },
+    }),
+    expect: byRole({ none: 'null', customer: 'ok', partner: F, staff: 'ok' }, { customerB: 'null' }),
+  },
+  {
+    operation: 'Query.deflectionStats',
+    request: () => ({
+      query:
+        '{ deflectionStats(groupBy: [CATEGORY, LANGUAGE]) { category language sessions deflectionRate } }',
+    }),
+    expect: byRole({ none: U, customer: F, partner: F, staff: F }, { supervisor: 'ok', admin: 'ok' }),
+  },
+  {
     operation: 'Mutation.upsertHelpArticle',
     request: () => ({
       query: 'mutation($i: UpsertHelpArticleInput!) { upsertHelpArticle(input: $i) { id } }',
@@ -391,6 +444,14 @@ export const GRAPHQL_MATRIX: GraphqlRow[] = [
   {
     operation: 'Query.queueStats',
     request: () => ({ query: '{ queueStats { tier open } }' }),
+    expect: staffOnly,
+  },
+  {
+    operation: 'Query.queueStats',
+    case: 'with the estimated wait per tier',
+    request: () => ({
+      query: '{ queueStats { tier estimatedWait { seconds basis samples byHourOfWeek { hourOfWeek } } } }',
+    }),
     expect: staffOnly,
   },
   {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { freshAnswerSession } from './support/answers';
 import { byRole } from './support/expect';
 import { RoleName, World } from './support/world';
 
@@ -260,5 +261,37 @@ export const REST_MATRIX: RestRow[] = [
     }),
     // Staff may type the data in for the customer (the four-eyes rule keeps them from approving it).
     expect: byRole({ none: 401, customer: 202, partner: 202, staff: 202 }, ownedByX),
+  },
+
+  // self-service answers: partners (and customers' own apps) ask; staff use GraphQL
+  {
+    route: 'POST /v1/answers',
+    request: () => ({ path: '/v1/answers', body: { question: 'My refund has not arrived yet' } }),
+    expect: byRole({ none: 401, customer: 201, partner: 201, staff: 403 }),
+  },
+  {
+    route: 'GET /v1/answers/:id',
+    case: "partner X's session of customer A",
+    request: async (w) => ({ path: `/v1/answers/${(await freshAnswerSession(w)).id}` }),
+    expect: byRole({ none: 401, customer: 200, partner: 200, staff: 200 }, ownedByX),
+  },
+  {
+    route: 'GET /v1/answers/:id',
+    case: 'a session that does not exist',
+    request: () => ({ path: `/v1/answers/${randomUUID()}` }),
+    expect: byRole({ none: 401, customer: 404, partner: 404, staff: 404 }),
+  },
+  {
+    route: 'POST /v1/answers/:id/resolution',
+    request: async (w) => {
+      const s = await freshAnswerSession(w);
+      return { path: `/v1/answers/${s.id}/resolution`, body: { articleId: s.articleId } };
+    },
+    expect: byRole({ none: 401, customer: 200, partner: 200, staff: 403 }, ownedByX),
+  },
+  {
+    route: 'POST /v1/answers/:id/handover',
+    request: async (w) => ({ path: `/v1/answers/${(await freshAnswerSession(w)).id}/handover`, body: {} }),
+    expect: byRole({ none: 401, customer: 201, partner: 201, staff: 403 }, ownedByX),
   },
 ];

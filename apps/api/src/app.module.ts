@@ -15,6 +15,7 @@ import { RefundsApiModule } from '@kefu/refunds';
 import { EscalationApiModule } from '@kefu/escalation';
 import { FeedbackApiModule } from '@kefu/feedback';
 import { HelpCentreApiModule } from '@kefu/help-centre';
+import { SelfServiceApiModule } from '@kefu/self-service';
 import { TicketsApiModule } from '@kefu/tickets';
 import { SlaApiModule } from '@kefu/sla';
 import { WebhooksApiModule } from '@kefu/webhooks';
@@ -34,6 +35,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   EscalationApiModule,
   FeedbackApiModule,
   HelpCentreApiModule,
+  SelfServiceApiModule,
   PiiApiModule,
   AccountRecoveryApiModule,
 ];

@@ -8,6 +8,7 @@ import { EscalationCoreModule } from '@kefu/escalation';
 import { FeedbackCoreModule } from '@kefu/feedback';
 import { TicketsCoreModule } from '@kefu/tickets';
 import { AccountRecoveryCoreModule } from '@kefu/account-recovery';
+import { SelfServiceCoreModule } from '@kefu/self-service';
 
 /**
  * Every module that owns read models, wired as in the apps, so the CLI rebuilds exactly the
@@ -22,6 +23,7 @@ export const PROJECTION_MODULES = [
   SlaCoreModule,
   FeedbackCoreModule,
   AccountRecoveryCoreModule,
+  SelfServiceCoreModule,
 ];
 
 @Module({})

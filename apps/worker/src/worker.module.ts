@@ -15,6 +15,7 @@ import { DisputesWorkerModule } from '@kefu/disputes';
 import { RefundsWorkerModule } from '@kefu/refunds';
 import { FeedbackWorkerModule } from '@kefu/feedback';
 import { AccountRecoveryWorkerModule } from '@kefu/account-recovery';
+import { SelfServiceWorkerModule } from '@kefu/self-service';
 import { TicketsWorkerModule } from '@kefu/tickets';
 import { SlaWorkerModule } from '@kefu/sla';
 import { WebhooksWorkerModule } from '@kefu/webhooks';
@@ -33,6 +34,7 @@ export const WORKER_FEATURES: NonNullable<ModuleMetadata['imports']> = [
   DisputesWorkerModule,
   FeedbackWorkerModule,
   AccountRecoveryWorkerModule,
+  SelfServiceWorkerModule,
 ];
 
 @Module({})

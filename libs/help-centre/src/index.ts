@@ -1,5 +1,6 @@
 export * from './domain/cjk-search';
 export * from './application/help-centre.service';
 export * from './application/starter-content';
+export * from './application/starter-topics';
 export * from './application/seed';
 export * from './help-centre.module';

@@ -11,7 +11,7 @@ describe('help centre search (real Postgres)', () => {
   let help: HelpCentreService;
 
   const titles = async (filter: { query?: string; category?: string; language?: string }) =>
-    (await help.searchArticles(filter, 20)).items.map((i) => i.node.title);
+    (await help.searchArticles(filter, 100)).items.map((i) => i.node.title);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -54,7 +54,7 @@ describe('help centre search (real Postgres)', () => {
     const first = await help.searchArticles({}, 5);
     expect(first.totalCount).toBe(STARTER_ARTICLES.length);
     expect(first.hasNextPage).toBe(true);
-    const second = await help.searchArticles({}, 20, first.items[4].cursor);
+    const second = await help.searchArticles({}, 100, first.items[4].cursor);
     expect(second.items).toHaveLength(STARTER_ARTICLES.length - 5);
     expect(second.items.map((i) => i.node.id)).not.toContain(first.items[0].node.id);
     await expect(help.searchArticles({}, 5, 'bogus')).rejects.toMatchObject({ code: 'validation_failed' });

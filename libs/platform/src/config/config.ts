@@ -157,6 +157,21 @@ const schema = z
       .min(1)
       .max(30 * 24 * 3600)
       .default(24 * 3600),
+    // Self-service answers: suggestions per caller (or client address) and minute, and the waiting
+    // time estimates (recent window, history, the samples an estimate needs, the zone of its hours).
+    ANSWERS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    WAIT_ESTIMATE_RECENT_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(120),
+    WAIT_ESTIMATE_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366).default(28),
+    WAIT_ESTIMATE_MIN_SAMPLES: z.coerce.number().int().min(1).max(10_000).default(5),
+    WAIT_ESTIMATE_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC')
+      .default('UTC'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -283,6 +298,11 @@ export class AppConfig {
   readonly surveyRateLimitPerMinute!: number;
   readonly recoveryMaxFailedVerifications!: number;
   readonly recoveryLockoutSeconds!: number;
+  readonly answersRateLimitPerMinute!: number;
+  readonly waitEstimateRecentMinutes!: number;
+  readonly waitEstimateLookbackDays!: number;
+  readonly waitEstimateMinSamples!: number;
+  readonly waitEstimateTimeZone!: string;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
@@ -373,7 +393,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     surveyRateLimitPerMinute: e.SURVEY_RATE_LIMIT_PER_MINUTE,
     recoveryMaxFailedVerifications: e.RECOVERY_MAX_FAILED_VERIFICATIONS,
     recoveryLockoutSeconds: e.RECOVERY_LOCKOUT_SECONDS,
+    answersRateLimitPerMinute: e.ANSWERS_RATE_LIMIT_PER_MINUTE,
+    waitEstimateRecentMinutes: e.WAIT_ESTIMATE_RECENT_MINUTES,
+    waitEstimateLookbackDays: e.WAIT_ESTIMATE_LOOKBACK_DAYS,
+    waitEstimateMinSamples: e.WAIT_ESTIMATE_MIN_SAMPLES,
+    waitEstimateTimeZone: e.WAIT_ESTIMATE_TIME_ZONE,
   } satisfies Omit<AppConfig, 'isProduction' | 'with'>);
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
