@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ApiKeyService, JwtService, loadConfig, typeOrmOptions } from '@kefu/platform';
 import { MIGRATIONS } from '@kefu/migrations';
@@ -21,7 +20,7 @@ import { OwnPostgres, OwnRedis, freePort, ownPostgresUnavailable } from './suppo
 // timer fired, the webhook receiver got every event, and nothing happened twice. Refund requests
 // contend for a few transactions' caps meanwhile (the cap must hold), and an SLA policy with a short
 // first-response target gives every ticket a timer that must fire or be settled (issue 9).
-// FAULT_CLIENTS / FAULT_PHASE_MS make it bigger (README: Tests).
+// FAULT_CLIENTS / FAULT_PHASE_MS make it bigger (docs/testing.md).
 
 const CLIENTS = Number(process.env.FAULT_CLIENTS ?? 4);
 const PHASE_MS = Number(process.env.FAULT_PHASE_MS ?? 2500);
@@ -76,11 +75,7 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
     // shared server, and the restart step is skipped (reported below, not passed).
     let databaseUrl: string;
     if (!PG_UNAVAILABLE) {
-      pg = await OwnPostgres.start();
-      const admin = new Client({ connectionString: pg.url() });
-      await admin.connect();
-      await admin.query('CREATE DATABASE kefu');
-      await admin.end();
+      pg = await OwnPostgres.withDatabase('kefu');
       databaseUrl = pg.url('kefu');
     } else {
       sharedDb = await createTestDatabase();
@@ -211,6 +206,16 @@ describe('faults: kill -9, Redis flush and Postgres restart under load (real pro
     expect(load.of('open').length).toBeGreaterThan(0);
     // Neither process died on its own (Redis or Postgres going away must not kill them).
     const alive = (p: WorkerProcess) => p.child.exitCode === null && p.child.signalCode === null;
+    for (const [name, p] of [
+      ['api', api],
+      ['worker', worker],
+    ] as const) {
+      if (!alive(p)) {
+        process.stdout.write(
+          `${name} exited (${p.child.exitCode ?? p.child.signalCode}); its last output:\n${p.output().slice(-4000)}\n`,
+        );
+      }
+    }
     expect({ api: alive(api), worker: alive(worker) }).toEqual({ api: true, worker: true });
     expect({ api: after('api') > 0, worker: after('worker') > 0, redis: after('redis') > 0 }).toEqual({
       api: true,

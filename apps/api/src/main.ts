@@ -1,15 +1,20 @@
 // Only the config and the tracing entry point are imported up front: tracing must start before
 // the app's modules load `http` and `pg` (bootstrap is imported after it).
-import { ConfigError, loadConfig } from '@kefu/platform/config/config';
-import { armShutdownWatchdog } from '@kefu/platform/lifecycle/shutdown-watchdog';
-import { startTracing } from '@kefu/platform/tracing/tracing';
+import {
+  ConfigError,
+  armShutdownWatchdog,
+  initOrClose,
+  loadConfig,
+  startTracing,
+  startWithRetry,
+} from '@kefu/platform';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await startTracing(config, 'kefu-api');
   armShutdownWatchdog(config.shutdownGraceSeconds, 'kefu-api');
   const { createApiApp } = await import('./bootstrap');
-  const app = await createApiApp(config);
+  const app = await startWithRetry('kefu-api', async () => initOrClose(await createApiApp(config)));
   await app.listen(config.port, '0.0.0.0');
   const { Logger } = await import('@nestjs/common');
   new Logger('Main').log(

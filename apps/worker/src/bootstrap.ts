@@ -2,7 +2,7 @@ import { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { AppConfig } from '@kefu/platform';
+import { AppConfig, initOrClose } from '@kefu/platform';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -21,6 +21,5 @@ export async function createWorker(
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
   app.enableShutdownHooks();
-  await app.init();
-  return app;
+  return initOrClose(app);
 }

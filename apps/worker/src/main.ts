@@ -1,15 +1,13 @@
 // Only the config and the tracing entry point are imported up front: tracing must start before
 // the app's modules load `http` and `pg` (bootstrap is imported after it).
-import { ConfigError, loadConfig } from '@kefu/platform/config/config';
-import { armShutdownWatchdog } from '@kefu/platform/lifecycle/shutdown-watchdog';
-import { startTracing } from '@kefu/platform/tracing/tracing';
+import { ConfigError, loadConfig, armShutdownWatchdog, startTracing, startWithRetry } from '@kefu/platform';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   await startTracing(config, 'kefu-worker');
   armShutdownWatchdog(config.shutdownGraceSeconds, 'kefu-worker');
   const { createWorker } = await import('./bootstrap');
-  const app = await createWorker(config);
+  const app = await startWithRetry('kefu-worker', () => createWorker(config));
   await app.listen(config.workerPort, '0.0.0.0');
   const { Logger } = await import('@nestjs/common');
   new Logger('Worker').log(

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -127,6 +128,16 @@ export class OwnPostgres {
     const pg = new OwnPostgres(await freePort(), dir, bin);
     pg.run('initdb', '-D', pg.data, '--auth=trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync');
     pg.ctl('start');
+    return pg;
+  }
+
+  /** A cluster of our own with one empty database in it; `url(database)` reaches it. */
+  static async withDatabase(database = 'kefu'): Promise<OwnPostgres> {
+    const pg = await OwnPostgres.start();
+    const admin = new Client({ connectionString: pg.url() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
     return pg;
   }
 
