@@ -14,6 +14,14 @@ const CROSS_LIB_RELATIVE = {
   message: 'Import other libs through their @kefu/* alias, never by a relative path.',
 };
 
+// Another lib only through its entry points (ADR 0015): @kefu/<lib> or @kefu/<lib>/domain, never a
+// file behind them. dependency-cruiser's libs-meet-at-entry-points is the resolved-path version.
+const DEEP_LIB_IMPORT = {
+  regex: '^@kefu/(?!test-fixtures/domain$)[a-z0-9-]+/(?!domain$)',
+  message:
+    'Import @kefu/<lib> or @kefu/<lib>/domain, not a file behind them (export the name from the entry point).',
+};
+
 // domain/ is plain TypeScript: no framework, no I/O client. (dependency-cruiser also forbids every
 // npm package there; this rule gives the fast feedback in the editor.)
 const DOMAIN_FORBIDDEN = {
@@ -34,11 +42,18 @@ const DOMAIN_FORBIDDEN = {
     'Domain code is plain TypeScript: no NestJS, TypeORM, BullMQ, Redis, Postgres, HTTP or GraphQL here.',
 };
 
-// Other libs only through their domain folders (@kefu/<lib>/domain/...): the lib barrels, including
+// Other libs only through their pure entry points (@kefu/<lib>/domain): the lib barrels, including
 // @kefu/platform's, re-export Nest modules.
 const DOMAIN_ONLY_OTHER_DOMAINS = {
-  regex: '^@kefu/(?![a-z0-9-]+/domain(/|$))',
-  message: 'Domain code depends only on domain folders: import @kefu/<lib>/domain/..., not a lib barrel.',
+  regex: '^@kefu/(?!kernel$|[a-z0-9-]+/domain$)',
+  message:
+    'Domain code depends only on domain entry points and the kernel: import @kefu/kernel or @kefu/<lib>/domain, not a lib barrel.',
+};
+
+// The kernel (libs/kernel) imports nothing of ours: every lib, the platform included, imports it.
+const KERNEL_IMPORTS_NOTHING_OF_OURS = {
+  regex: '^@kefu/',
+  message: 'The kernel is the bottom of the house: it imports no @kefu/* module.',
 };
 
 module.exports = defineConfig(
@@ -81,7 +96,7 @@ module.exports = defineConfig(
       // Typing raw query results with `as Row[]` is the house style for pg/TypeORM rows; this rule
       // (since 8.x) insists on `query<Row[]>()` instead and flags harmless casts. Not worth the churn.
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
-      'no-restricted-imports': ['error', { patterns: [CROSS_LIB_RELATIVE] }],
+      'no-restricted-imports': ['error', { patterns: [CROSS_LIB_RELATIVE, DEEP_LIB_IMPORT] }],
     },
   },
   {
@@ -91,6 +106,15 @@ module.exports = defineConfig(
       'no-restricted-imports': [
         'error',
         { patterns: [DOMAIN_FORBIDDEN, DOMAIN_ONLY_OTHER_DOMAINS, CROSS_LIB_RELATIVE] },
+      ],
+    },
+  },
+  {
+    files: ['libs/kernel/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [DOMAIN_FORBIDDEN, KERNEL_IMPORTS_NOTHING_OF_OURS, CROSS_LIB_RELATIVE] },
       ],
     },
   },

@@ -14,8 +14,10 @@ module.exports = {
   moduleNameMapper: {
     '^@kefu/migrations$': '<rootDir>/migrations/index.ts',
     '^@kefu/test-fixtures$': '<rootDir>/test/fixtures/index.ts',
+    '^@kefu/test-fixtures/domain$': '<rootDir>/test/fixtures/domain/index.ts',
+    // A lib's two entry points (ADR 0015): its Nest side and its pure domain. Nothing deeper.
     '^@kefu/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
-    '^@kefu/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@kefu/([a-z-]+)/domain$': '<rootDir>/libs/$1/src/domain/index.ts',
   },
   globalSetup: '<rootDir>/test/fixtures/global-setup.ts',
   setupFiles: ['<rootDir>/test/fixtures/setup-env.ts'],

@@ -37,6 +37,7 @@ describe('eslint: domain code is plain TypeScript', () => {
     `import { GraphQLError } from 'graphql';`,
     `import { DomainError } from '@kefu/platform';`,
     `import { TicketView } from '@kefu/tickets/projections/ticket-view';`,
+    `import { TicketEvent } from '@kefu/tickets/domain/ticket.events';`,
   ])('refuses %s in libs/*/src/domain', async (line) => {
     const messages = await restrictedImports(
       `${line}\nexport const used = [1];\n`,
@@ -57,10 +58,24 @@ describe('eslint: domain code is plain TypeScript', () => {
     const code = [
       `import { randomUUID } from 'node:crypto';`,
       `import { decide } from './ticket.decider';`,
-      `import { TicketEvent } from '@kefu/tickets/domain/ticket.events';`,
+      `import { TicketEvent } from '@kefu/tickets/domain';`,
       `export const used = [randomUUID, decide, {} as TicketEvent];`,
     ].join('\n');
     await expect(restrictedImports(code, 'libs/x/src/domain/ok.ts')).resolves.toEqual([]);
+  });
+
+  it('allows the kernel in domain folders', async () => {
+    const code = `import { Violations } from '@kefu/kernel';\nexport const used = Violations;\n`;
+    await expect(restrictedImports(code, 'libs/x/src/domain/ok.ts')).resolves.toEqual([]);
+  });
+
+  it.each([
+    `import { Injectable } from '@nestjs/common';`,
+    `import { DomainError } from '@kefu/platform';`,
+    `import { TicketEvent } from '@kefu/tickets/domain';`,
+  ])('refuses %s in the kernel (libs/kernel imports nothing of ours)', async (line) => {
+    const messages = await restrictedImports(`${line}\nexport const used = [1];\n`, 'libs/kernel/src/bad.ts');
+    expect(messages).toHaveLength(1);
   });
 
   it('does not apply the domain rule outside domain/', async () => {
@@ -101,5 +116,34 @@ describe('eslint: libs are reached through @kefu/* aliases', () => {
         'libs/tickets/src/api/dto/open-ticket.dto.ts',
       ),
     ).resolves.toEqual([]);
+  });
+});
+
+describe('eslint: another lib only through its entry points (ADR 0015)', () => {
+  it.each([
+    [
+      'libs/sla/src/jobs/sla-timers.job.ts',
+      `import { TicketsService } from '@kefu/tickets/application/tickets.service';`,
+    ],
+    [
+      'libs/sla/src/jobs/sla-timers.job.ts',
+      `import { TicketEvent } from '@kefu/tickets/domain/ticket.events';`,
+    ],
+    ['apps/api/src/app.module.ts', `import { loadConfig } from '@kefu/platform/config/config';`],
+    ['test/e2e/tickets.e2e-spec.ts', `import { ticketTopic } from '@kefu/tickets/api/graphql';`],
+    ['bench/run.ts', `import { PubSubService } from '@kefu/platform/graphql/pubsub';`],
+  ])('refuses a deep import in %s: %s', async (file, line) => {
+    const messages = await restrictedImports(`${line}\n`, file);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/not a file behind them/);
+  });
+
+  it.each([
+    `import { TicketsService } from '@kefu/tickets';`,
+    `import { TicketEvent } from '@kefu/tickets/domain';`,
+    `import { Violations } from '@kefu/kernel';`,
+    `import { decisionCases } from '@kefu/test-fixtures/domain';`,
+  ])('allows %s', async (line) => {
+    await expect(restrictedImports(`${line}\n`, 'libs/sla/src/jobs/sla-timers.job.ts')).resolves.toEqual([]);
   });
 });
