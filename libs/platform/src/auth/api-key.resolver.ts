@@ -3,7 +3,6 @@ import {
   Field,
   ID,
   InputType,
-  InterfaceType,
   Mutation,
   ObjectType,
   Query,
@@ -14,29 +13,9 @@ import { ArrayMaxSize, IsIn, IsOptional, IsString, MaxLength } from 'class-valid
 import { PARTNER_SCOPES, PartnerScope } from '../domain/public-event-types';
 import { CurrentPrincipal, Roles } from './auth.decorators';
 import { ApiKeyService, ApiKeyView } from './api-key.service';
-import { CHANNELS, Channel, Principal, actorOf } from './principal';
-
-// The GraphQL pieces every module shares live with the first platform type that needs them: the
-// Relay Node interface (ApiKey is a Node) and the contract's Channel enum (an API key's channel).
-
-/** The contract's `interface Node { id: ID! }`; Ticket, Agent and ApiKey implement it. */
-@InterfaceType('Node', { description: 'An object with a globally stable id.' })
-export abstract class NodeModel {
-  @Field(() => ID)
-  id!: string;
-}
-
-/** The contract's `Channel`; internal values are the lower-case channels of REST and API keys. */
-export enum GraphqlChannel {
-  APP = 'app',
-  WEB = 'web',
-  CHAT = 'chat',
-  PHONE = 'phone',
-  EMAIL = 'email',
-  SOCIAL = 'social',
-  PARTNER = 'partner',
-}
-registerEnumType(GraphqlChannel, { name: 'Channel', description: 'Where a case came in.' });
+import { CHANNELS, Channel } from '@kefu/kernel';
+import { GraphqlChannel, NodeModel } from '../graphql/node.model';
+import { Principal, actorOf } from './principal';
 
 /** Privileges of a partner key beyond its own cases (not in the contract: an addition). */
 export enum GraphqlApiKeyScope {

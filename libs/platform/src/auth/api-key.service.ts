@@ -1,9 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { PARTNER_SCOPES, PartnerScope, isPartnerScope } from '../domain/public-event-types';
-import { Channel, PartnerPrincipal, isChannel } from './principal';
+import { ApiKeyCache, CachedApiKey } from './api-key-cache';
+import { Channel, isChannel } from '@kefu/kernel';
+import { PartnerPrincipal } from './principal';
 
 /** What callers see of a key. The secret is never stored and shown only by create(). */
 export interface ApiKeyView {
@@ -77,7 +79,11 @@ function viewOf(r: ApiKeyRow): ApiKeyView {
 export class ApiKeyService {
   private readonly logger = new Logger(ApiKeyService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    // Without it (the CLI without Redis, unit tests) every verify reads the row.
+    @Optional() private readonly cache?: ApiKeyCache,
+  ) {}
 
   async create(
     channel: Channel,
@@ -138,15 +144,15 @@ export class ApiKeyService {
   async verify(secret: string): Promise<PartnerPrincipal | undefined> {
     const m = SECRET_PATTERN.exec(secret);
     if (!m) return undefined;
-    const rows = await this.rows<ApiKeyRow>(`SELECT * FROM api_keys WHERE prefix = $1`, [m[1]]);
-    const row = rows[0];
+    const row = await this.byPrefix(m[1]);
     if (!row) return undefined;
     const expected = Buffer.from(row.secret_hash, 'hex');
     const actual = sha256(secret);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
     if (row.revoked_at) return undefined;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-      // At most one write a minute per key, not one per request.
+      // At most one write a minute per key and replica, not one per request.
+      row.last_used_at = new Date();
       await this.rows(
         `UPDATE api_keys SET last_used_at = now()
          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') RETURNING id`,
@@ -161,6 +167,20 @@ export class ApiKeyService {
       partner: row.partner,
       scopes: (row.scopes ?? []).filter(isPartnerScope),
     };
+  }
+
+  /** The key row for a prefix: from the cache (API_KEY_CACHE_SECONDS) or the table. */
+  private async byPrefix(prefix: string): Promise<CachedApiKey | undefined> {
+    const cached = this.cache?.get(prefix);
+    if (cached) return cached;
+    const generation = this.cache?.currentGeneration ?? 0;
+    const rows = await this.rows<CachedApiKey>(
+      `SELECT id, channel, name, partner, secret_hash, scopes, revoked_at, last_used_at
+         FROM api_keys WHERE prefix = $1`,
+      [prefix],
+    );
+    if (rows[0]) this.cache?.set(prefix, rows[0], generation);
+    return rows[0];
   }
 
   async list(): Promise<ApiKeyView[]> {
@@ -183,6 +203,8 @@ export class ApiKeyService {
       [id],
     );
     if (!rows[0]) throw DomainError.notFound('API key', id);
+    // Committed (autocommit): now no replica may keep accepting it from its cache.
+    await this.cache?.revoked(id);
     this.logger.log({ apiKeyId: id, revokedBy }, 'api key revoked');
     return viewOf(rows[0]);
   }

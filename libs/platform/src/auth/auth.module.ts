@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyService } from './api-key.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
@@ -11,6 +12,7 @@ import { JwtService } from './jwt.service';
 @Module({
   providers: [
     JwtService,
+    ApiKeyCache,
     ApiKeyService,
     AuthService,
     AuthFailureLimiter,

@@ -1,25 +1,10 @@
+import { Channel, Actor as DomainActor, SystemActor } from '@kefu/kernel';
 import { Actor } from '../context/request-context';
 import { PartnerScope } from '../domain/public-event-types';
 
 /** The roles a bearer token can carry (the contract's Role enum, lower case). */
 export const USER_ROLES = ['customer', 'agent', 'senior_agent', 'supervisor', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
-
-/** Everyone who works tickets: the usual argument of @Roles(...) on back-office operations. */
-export const STAFF_ROLES = [
-  'agent',
-  'senior_agent',
-  'supervisor',
-  'admin',
-] as const satisfies readonly UserRole[];
-
-/** Support channels (the contract's Channel enum, lower case). An API key belongs to one. */
-export const CHANNELS = ['app', 'web', 'chat', 'phone', 'email', 'social', 'partner'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export function isChannel(v: unknown): v is Channel {
-  return typeof v === 'string' && (CHANNELS as readonly string[]).includes(v);
-}
 
 export interface UserPrincipal {
   kind: 'user';
@@ -49,6 +34,32 @@ export function hasScope(p: Principal, scope: PartnerScope): boolean {
 
 /** Who called: a frontend user (JWT) or a partner channel (API key). */
 export type Principal = UserPrincipal | PartnerPrincipal;
+
+/**
+ * Who issues a command inside a transaction: a caller (principal), or Kefu itself (the kernel's
+ * SYSTEM) for what the worker and the modules do on their own.
+ */
+export type Caller = Principal | SystemActor;
+
+export function isSystem(c: Caller): c is SystemActor {
+  return !('kind' in c);
+}
+
+/**
+ * The domain's actor for a caller. A partner acts as itself (its slug, shared by all its API keys),
+ * so its cases stay visible across key rotation and stay hidden from other partners, even those
+ * bringing cases in on the same ticket channel. Kefu itself (SYSTEM) acts as itself.
+ */
+export function actorFromPrincipal(p: Caller): DomainActor {
+  if (isSystem(p)) return p;
+  if (p.kind === 'partner') return { role: 'partner', id: p.partner, name: p.name };
+  return {
+    role: p.role,
+    id: p.sub,
+    ...(p.name ? { name: p.name } : {}),
+    ...(p.customerId ? { customerId: p.customerId } : {}),
+  };
+}
 
 /** The actor recorded in event metadata for this principal. */
 export function actorOf(p: Principal): Actor {

@@ -59,6 +59,8 @@ const schema = z
     GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).default(2000),
     GRAPHQL_PLAYGROUND: bool.optional(),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).default(48),
+    // How long a replica may answer a partner's key from memory; revocations reach every replica at once (0 = off).
+    API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
     // The worker deletes expired idempotency keys and old job-inbox rows this often (0 = never).
     PURGE_INTERVAL_SECONDS: z.coerce
       .number()
@@ -268,6 +270,7 @@ export class AppConfig {
   readonly graphqlMaxComplexity!: number;
   readonly graphqlPlayground!: boolean;
   readonly idempotencyTtlHours!: number;
+  readonly apiKeyCacheSeconds!: number;
   readonly purgeIntervalSeconds!: number;
   readonly inboxRetentionDays!: number;
   readonly consumerPollMs!: number;
@@ -363,6 +366,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphqlMaxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
     graphqlPlayground: e.GRAPHQL_PLAYGROUND ?? e.NODE_ENV !== 'production',
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     purgeIntervalSeconds: e.PURGE_INTERVAL_SECONDS,
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     consumerPollMs: e.CONSUMER_POLL_MS,

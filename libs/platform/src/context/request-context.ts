@@ -33,5 +33,3 @@ export const RequestContext = {
     if (store) store.actor = actor;
   },
 };
-
-export const SYSTEM_ACTOR: Actor = { kind: 'system', id: 'kefu' };

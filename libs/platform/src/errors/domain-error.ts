@@ -1,3 +1,5 @@
+import { RuleError } from '@kefu/kernel';
+
 /**
  * The one error type the domain and the application layer throw. Its code decides its category;
  * the category decides the HTTP status and the GraphQL extensions.code (error-table.ts).
@@ -80,17 +82,16 @@ export function isDomainError(e: unknown): e is DomainError {
 }
 
 /**
- * A refusal thrown by a pure domain folder becomes a DomainError. Domain folders cannot import the
- * platform, so each module has its own `…RuleError` class (codes are the same strings as ERROR_CODES);
- * they are recognised here by shape, once: field errors and Retry-After carry over. Anything else
- * (a programming error) is returned unchanged and ends as a 500.
+ * A refusal thrown by a pure domain folder (the kernel's RuleError or a subclass of it) becomes a
+ * DomainError when its code is in the error table: field errors and Retry-After carry over.
+ * Anything else (a programming error) is returned unchanged and ends as a 500.
  */
 export function fromRuleError(e: unknown): unknown {
-  if (!(e instanceof Error) || !e.name.endsWith('RuleError')) return e;
-  const r = e as Error & { code?: unknown; errors?: FieldError[]; retryAfterSeconds?: number };
-  if (typeof r.code !== 'string' || !Object.prototype.hasOwnProperty.call(ERROR_CODES, r.code)) return e;
+  if (!(e instanceof RuleError)) return e;
+  const r = e as RuleError<string>;
+  if (!Object.prototype.hasOwnProperty.call(ERROR_CODES, r.code)) return e;
   return new DomainError(r.code as ErrorCode, r.message, {
-    ...(r.errors?.length ? { errors: r.errors } : {}),
+    ...(r.errors.length ? { errors: r.errors } : {}),
     ...(r.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.retryAfterSeconds } : {}),
   });
 }

@@ -1,17 +1,16 @@
+import { RuleError } from '@kefu/kernel';
 import { withDomainErrors } from '../event-store/command-runner';
 import { DomainError, fromRuleError } from './domain-error';
 
-// Each domain folder has its own rule error class (it may not import the platform); one translator
-// recognises them all by shape.
-class LockoutRuleError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly errors: Array<{ field: string; message: string }> = [],
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'LockoutRuleError';
+// Each domain folder refuses with the kernel's RuleError or a subclass of it (with codes of its own);
+// one translator recognises them all with instanceof.
+class LockoutRuleError extends RuleError<string> {}
+
+// The shape alone is not enough any more: only a RuleError is a refusal.
+class LookAlikeRuleError extends Error {
+  constructor(readonly code: string) {
+    super('looks like one');
+    this.name = 'LookAlikeRuleError';
   }
 }
 
@@ -38,6 +37,8 @@ describe('fromRuleError / withDomainErrors', () => {
     expect(fromRuleError(plain)).toBe(plain);
     const odd = new LockoutRuleError('no_such_code', 'x');
     expect(fromRuleError(odd)).toBe(odd);
+    const lookAlike = new LookAlikeRuleError('forbidden');
+    expect(fromRuleError(lookAlike)).toBe(lookAlike);
   });
 
   it('wraps a decider so its refusals reach the API as DomainErrors', () => {

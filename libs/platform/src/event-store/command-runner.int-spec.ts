@@ -1,8 +1,15 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, openDataSource, TestDatabase } from '@kefu/test-fixtures';
 import { DomainError } from '../errors/domain-error';
-import { IdempotencyRequest, claimIdempotencyKey, fingerprintOf } from '../idempotency/idempotency';
-import { CommandRunner, Decider } from './command-runner';
+import {
+  IdempotencyRequest,
+  claimedIdempotencyKey,
+  fingerprintOf,
+  idempotencyClaim,
+} from '../idempotency/idempotency';
+import { Actor, SYSTEM, Decider } from '@kefu/kernel';
+import { FixedClock } from '../clock/clock';
+import { CommandRunner } from './command-runner';
 import { ConcurrencyError } from './errors';
 import { EventStore } from './event-store';
 import { Tx, inTransaction } from './tx';
@@ -160,11 +167,99 @@ describe('CommandRunner (real Postgres)', () => {
     });
     await new Promise((r) => setTimeout(r, 100));
     await expect(
-      inTransaction(ds, (tx) => claimIdempotencyKey(tx, key('k-9', {}), 24, 200)),
+      inTransaction(
+        ds,
+        async (tx) => claimedIdempotencyKey(tx, key('k-9', {})),
+        'READ COMMITTED',
+        idempotencyClaim(key('k-9', {}), 24, 200),
+      ),
     ).rejects.toMatchObject({
       code: 'idempotency_request_in_progress',
     });
     release();
     await expect(first).resolves.toMatchObject({ result: 'first' });
+  });
+
+  it('a key with quotes, backslashes and SQL in it is claimed and replayed as itself (it is written into the BEGIN message)', async () => {
+    const nasty = `it's a \\ "key"; DROP TABLE idempotency_keys; --\\'`;
+    let runs = 0;
+    const once = () =>
+      runner.transaction({ idempotency: key(nasty, { n: 1 }) }, async () => {
+        runs++;
+        return { n: runs };
+      });
+    await expect(once()).resolves.toMatchObject({ result: { n: 1 }, replayed: false });
+    await expect(once()).resolves.toMatchObject({ result: { n: 1 }, replayed: true });
+    expect(runs).toBe(1);
+    const stored = (await ds.query(`SELECT key FROM idempotency_keys WHERE key = $1`, [nasty])) as Array<{
+      key: string;
+    }>;
+    expect(stored).toEqual([{ key: nasty }]);
+  });
+
+  it('stamps who and when: the caller as its domain actor, SYSTEM as itself, the time from its clock', () => {
+    const stamping = new CommandRunner(ds, store, { clock: new FixedClock('2030-05-06T07:08:09.000Z') });
+    type Stamped = { type: 'Ping'; data: object; actor: Actor; now: string };
+    expect(
+      stamping.stamp<Stamped>({ kind: 'user', sub: 'ann', role: 'agent' }, { type: 'Ping', data: {} }),
+    ).toEqual({
+      type: 'Ping',
+      data: {},
+      actor: { role: 'agent', id: 'ann' },
+      now: '2030-05-06T07:08:09.000Z',
+    });
+    expect(stamping.stamp<Stamped>(SYSTEM, { type: 'Ping', data: {} }).actor).toEqual({
+      role: 'system',
+      id: 'kefu',
+    });
+  });
+
+  it('runs an inbox message once; a redelivery answers with `redelivered` and appends nothing', async () => {
+    const inbox = { handler: 'counter-test', messageId: 'm-1', redelivered: () => Promise.resolve('again') };
+    const work = (tx: Tx) =>
+      runner.handleIn(tx, {
+        streamType: 'counter',
+        streamId: 'c-inbox',
+        decider: counter,
+        command: { type: 'Increment', by: 1 },
+        respond: () => Promise.resolve('applied'),
+      });
+    await expect(runner.transaction({ inbox }, work)).resolves.toMatchObject({ result: 'applied' });
+    await expect(runner.transaction({ inbox }, work)).resolves.toMatchObject({ result: 'again' });
+    expect(await eventCount('c-inbox')).toBe(1);
+  });
+
+  it('reveals after commit: the stored idempotent response stays as the work returned it', async () => {
+    const reveal = (v: string, committed: Tx | undefined) =>
+      Promise.resolve(`${v}+opened(${committed ? 'tx' : 'replay'})`);
+    const first = await runner.transaction({ idempotency: key('k-10', {}), reveal }, () =>
+      Promise.resolve('sealed'),
+    );
+    expect(first).toMatchObject({ result: 'sealed+opened(tx)', replayed: false });
+    const again = await runner.transaction({ idempotency: key('k-10', {}), reveal }, () =>
+      Promise.resolve('other'),
+    );
+    // The replay is the stored (sealed) answer, opened again; not a stored clear one.
+    expect(again).toMatchObject({ result: 'sealed+opened(replay)', replayed: true });
+  });
+
+  it('does not retry a conflict when the client pinned a version', async () => {
+    await run('c-pin', { type: 'Increment', by: 1 });
+    let attempts = 0;
+    await expect(
+      runner.transaction({ expectedVersion: 1 }, () => {
+        attempts++;
+        return Promise.reject(new ConcurrencyError('c-pin', '1', 2, true));
+      }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(attempts).toBe(1);
+    attempts = 0;
+    await expect(
+      runner.transaction({}, async () => {
+        if (++attempts < 3) throw new ConcurrencyError('c-pin', '1', 2, true);
+        return 'landed';
+      }),
+    ).resolves.toMatchObject({ result: 'landed' });
+    expect(attempts).toBe(3);
   });
 });

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventStore } from './event-store';
-import { Tx, inTransaction } from './tx';
+import { Tx, inTransaction, preparedSql } from './tx';
 import { LOG_START, LogCursor, StoredEvent, cursorOf } from './types';
 
 /** A projector or dispatcher: gets batches of the global log, in order, each exactly once per commit. */
@@ -29,7 +29,17 @@ export interface BatchResult {
   cursor?: LogCursor;
 }
 
-const CHECKPOINT_SQL = `SELECT transaction_id::text AS t, global_position::text AS p FROM es_checkpoints WHERE consumer = $1`;
+// Every consumer batch runs these: prepared once per connection.
+const CHECKPOINT_SQL = preparedSql(
+  'es_checkpoint_of',
+  `SELECT transaction_id::text AS t, global_position::text AS p FROM es_checkpoints WHERE consumer = $1`,
+);
+const TRY_LOCK = preparedSql('es_consumer_try_lock', `SELECT pg_try_advisory_xact_lock($1, $2) AS ok`);
+const MOVE_CHECKPOINT = preparedSql(
+  'es_checkpoint_move',
+  `UPDATE es_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
+    WHERE consumer = $1 AND transaction_id = $4::xid8 AND global_position = $5`,
+);
 
 interface CheckpointRow {
   t: string;
@@ -89,7 +99,7 @@ export class ConsumerRunner {
 
   /** The stored checkpoint; LOG_START when there is none yet. */
   async checkpoint(): Promise<LogCursor> {
-    const rows = (await this.dataSource.query(CHECKPOINT_SQL, [this.consumer.name])) as CheckpointRow[];
+    const rows = (await this.dataSource.query(CHECKPOINT_SQL.text, [this.consumer.name])) as CheckpointRow[];
     return rows[0] ? { transactionId: rows[0].t, globalPosition: rows[0].p } : { ...LOG_START };
   }
 
@@ -108,7 +118,7 @@ export class ConsumerRunner {
   private tryBatch(): Promise<BatchResult | undefined> {
     const [k1, k2] = lockKeys(this.consumer.name);
     return inTransaction(this.dataSource, async (tx) => {
-      const lock = await tx.one<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock($1, $2) AS ok`, [k1, k2]);
+      const lock = await tx.one<{ ok: boolean }>(TRY_LOCK, [k1, k2]);
       if (!lock?.ok) return { ran: false, read: 0 };
       const cp = await tx.one<CheckpointRow>(CHECKPOINT_SQL, [this.consumer.name]);
       if (!cp) return undefined;
@@ -118,11 +128,13 @@ export class ConsumerRunner {
       if (events.length === 0) return { ran: true, read: 0, cursor: from };
       await this.consumer.handle(events, tx);
       const to = cursorOf(events[events.length - 1]);
-      const moved = await tx.execute(
-        `UPDATE es_checkpoints SET transaction_id = $2::xid8, global_position = $3, updated_at = now()
-          WHERE consumer = $1 AND transaction_id = $4::xid8 AND global_position = $5`,
-        [this.consumer.name, to.transactionId, to.globalPosition, from.transactionId, from.globalPosition],
-      );
+      const moved = await tx.execute(MOVE_CHECKPOINT, [
+        this.consumer.name,
+        to.transactionId,
+        to.globalPosition,
+        from.transactionId,
+        from.globalPosition,
+      ]);
       if (moved !== 1)
         throw new Error(`checkpoint of ${this.consumer.name} moved meanwhile; batch rolled back`);
       return { ran: true, read: events.length, cursor: to };

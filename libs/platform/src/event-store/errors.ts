@@ -6,6 +6,11 @@ export class ConcurrencyError extends DomainError {
     readonly streamId: string,
     readonly expected: string,
     readonly actual: number | undefined,
+    /**
+     * false when a reload cannot help: the version the client pinned is stale. true (the default) for a
+     * race on the append itself, which a fresh load and a new decision resolve.
+     */
+    readonly retryable = true,
   ) {
     super(
       'version_conflict',

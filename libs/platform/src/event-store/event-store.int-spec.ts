@@ -105,6 +105,55 @@ describe('EventStore (real Postgres)', () => {
     expect(positions).toEqual([1]);
   });
 
+  it('a refused append leaves the stream version as it was (es_append bumps first, and its raise undoes the bump)', async () => {
+    const version = async (id: string) =>
+      Number(
+        (
+          (await ds.query(`SELECT version FROM es_streams WHERE stream_id = $1`, [id])) as Array<{
+            version: string;
+          }>
+        )[0].version,
+      );
+    const append = (
+      expectedVersion: Parameters<EventStore['append']>[1]['expectedVersion'],
+      streamType = 'thing',
+    ) =>
+      inTransaction(ds, (tx) =>
+        store.append(tx, { streamId: 's-undo', streamType, expectedVersion, events: [ev(0), ev(1)] }),
+      );
+    await append('no_stream');
+    await expect(append(7)).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(append('any', 'other-thing')).rejects.toThrow(/is a thing, not a other-thing/);
+    await expect(append('no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await version('s-undo')).toBe(2);
+    await expect(append(2)).resolves.toMatchObject({ nextExpectedVersion: 4 });
+    expect(await version('s-undo')).toBe(4);
+  });
+
+  it('20 concurrent appends with `any` all land, at contiguous positions, and the version counts them', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        inTransaction(ds, (tx) =>
+          store.append(tx, {
+            streamId: 's-any',
+            streamType: 'thing',
+            expectedVersion: 'any',
+            events: [ev(i), ev(i)],
+          }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const positions = (await inTransaction(ds, (tx) => store.readStream(tx, 's-any'))).map(
+      (e) => e.streamPosition,
+    );
+    expect(positions).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const [row] = (await ds.query(`SELECT version FROM es_streams WHERE stream_id = 's-any'`)) as Array<{
+      version: string;
+    }>;
+    expect(Number(row.version)).toBe(40);
+  });
+
   it('appends to several streams atomically', async () => {
     await expect(
       inTransaction(ds, (tx) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../context/request-context';
 import { currentTraceparent } from '../tracing/tracing';
 import { ConcurrencyError } from './errors';
-import { Tx, pgErrorCode, pgErrorDetail } from './tx';
+import { Tx, pgErrorCode, pgErrorDetail, preparedSql } from './tx';
 import {
   AppendRequest,
   AppendResult,
@@ -32,6 +32,30 @@ interface EventRow {
 const EVENT_COLUMNS = `e.global_position::text AS global_position, e.transaction_id::text AS transaction_id,
   e.stream_id, e.stream_type, e.stream_position::text AS stream_position, e.event_id, e.event_type,
   e.schema_version, e.data, e.metadata, e.created_at`;
+
+// The statements every command runs, prepared once per connection (docs/adr/0008-write-path.md).
+const APPEND = preparedSql(
+  'es_append',
+  `SELECT global_position::text AS global_position, stream_position::text AS stream_position,
+          transaction_id::text AS transaction_id, created_at
+     FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[])`,
+);
+const READ_ALL = preparedSql(
+  'es_read_all',
+  `SELECT ${EVENT_COLUMNS} FROM es_events e
+    WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+      AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY e.transaction_id, e.global_position
+    LIMIT $3`,
+);
+const READ_BY_POSITION = preparedSql(
+  'es_read_by_position',
+  `SELECT ${EVENT_COLUMNS} FROM es_events e WHERE e.global_position > $1 ORDER BY e.global_position LIMIT $2`,
+);
+const READ_STREAM = preparedSql(
+  'es_read_stream',
+  `SELECT ${EVENT_COLUMNS} FROM es_events e WHERE e.stream_id = $1 AND e.stream_position > $2 ORDER BY e.stream_position`,
+);
 
 function expectedCode(v: ExpectedVersion): number {
   switch (v) {
@@ -99,21 +123,16 @@ export class EventStore {
       created_at: Date;
     }>;
     try {
-      rows = await tx.rows(
-        `SELECT global_position::text AS global_position, stream_position::text AS stream_position,
-                transaction_id::text AS transaction_id, created_at
-           FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[])`,
-        [
-          req.streamId,
-          req.streamType,
-          expectedCode(req.expectedVersion),
-          ids,
-          types,
-          versions,
-          data,
-          metadata,
-        ],
-      );
+      rows = await tx.rows(APPEND, [
+        req.streamId,
+        req.streamType,
+        expectedCode(req.expectedVersion),
+        ids,
+        types,
+        versions,
+        data,
+        metadata,
+      ]);
     } catch (e) {
       throw this.translate(e, req);
     }
@@ -169,8 +188,11 @@ export class EventStore {
       params.push(opts.asOf);
       where += ` AND e.created_at <= $${params.length}`;
     }
+    // The common read (a command loading its stream) is prepared; as-of and up-to reads are rare.
     const rows = await tx.rows<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events e WHERE ${where} ORDER BY e.stream_position`,
+      params.length === 2
+        ? READ_STREAM
+        : `SELECT ${EVENT_COLUMNS} FROM es_events e WHERE ${where} ORDER BY e.stream_position`,
       params,
     );
     return rows.map((r) => this.toStored(r));
@@ -183,14 +205,11 @@ export class EventStore {
    * never skipped. Call it before the transaction's first write.
    */
   async readAll(tx: Tx, cursor: LogCursor = LOG_START, opts: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    const rows = await tx.rows<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events e
-        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY e.transaction_id, e.global_position
-        LIMIT $3`,
-      [cursor.transactionId, cursor.globalPosition, opts.limit ?? 500],
-    );
+    const rows = await tx.rows<EventRow>(READ_ALL, [
+      cursor.transactionId,
+      cursor.globalPosition,
+      opts.limit ?? 500,
+    ]);
     return rows.map((r) => this.toStored(r));
   }
 
@@ -200,9 +219,24 @@ export class EventStore {
    * stream), so this is a valid stream order for every aggregate. Not commit-safe: use readAll to follow the log.
    */
   async readByPosition(tx: Tx, after: string, limit: number): Promise<StoredEvent[]> {
+    const rows = await tx.rows<EventRow>(READ_BY_POSITION, [after, limit]);
+    return rows.map((r) => this.toStored(r));
+  }
+
+  /**
+   * The events a snapshot (`pg_current_snapshot()` taken earlier) did not see: of transactions still
+   * running or not yet started then, committed by now. In global-position order after `after`, so a
+   * replay that read the log under that snapshot finishes with exactly what it missed (a snapshot
+   * that sees an event of a stream sees every earlier one, appends lock the stream).
+   */
+  async readUnseenBy(tx: Tx, snapshot: string, after: string, limit: number): Promise<StoredEvent[]> {
     const rows = await tx.rows<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events e WHERE e.global_position > $1 ORDER BY e.global_position LIMIT $2`,
-      [after, limit],
+      `SELECT ${EVENT_COLUMNS} FROM es_events e
+        WHERE e.transaction_id >= pg_snapshot_xmin($1::pg_snapshot)
+          AND NOT pg_visible_in_snapshot(e.transaction_id, $1::pg_snapshot)
+          AND e.global_position > $2::bigint
+        ORDER BY e.global_position LIMIT $3`,
+      [snapshot, after, limit],
     );
     return rows.map((r) => this.toStored(r));
   }

@@ -1,10 +1,5 @@
+import type { DomainEvent } from '@kefu/kernel';
 import { Actor } from '../context/request-context';
-
-/** What a domain decider emits: a past-tense type and its payload. */
-export interface DomainEvent<T extends string = string, D = unknown> {
-  type: T;
-  data: D;
-}
 
 export interface EventMetadata {
   correlationId?: string;

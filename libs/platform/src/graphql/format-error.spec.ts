@@ -1,7 +1,7 @@
 import { BadRequestException, InternalServerErrorException, UnauthorizedException } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../errors/domain-error';
-import { formatGraphqlError } from './format-error';
+import { formatGraphqlError, variableFieldError } from './format-error';
 
 const wrapped = (original: Error) =>
   new GraphQLError(original.message, { path: ['x'], originalError: original });
@@ -56,5 +56,36 @@ describe('formatGraphqlError', () => {
     );
     expect(out.message).toBe('Internal server error');
     expect(out.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId: expect.any(String) });
+  });
+});
+
+describe('variableFieldError', () => {
+  it.each([
+    [
+      'Variable "$i" got invalid value {}; Field "subject" of required type "String!" was not provided.',
+      { field: 'subject', message: 'is required' },
+    ],
+    [
+      'Variable "$i" got invalid value { amount: 1 } at "i.transaction"; Field "id" of required type "ID!" was not provided.',
+      { field: 'transaction.id', message: 'is required' },
+    ],
+    [
+      'Variable "$i" got invalid value "x" at "i.tags[2]"; String cannot represent a non string value: 1',
+      { field: 'tags.2', message: 'String cannot represent a non string value: 1' },
+    ],
+    [
+      'Variable "$i" got invalid value { x: 1 }; Field "x" is not defined by type "CreateTicketInput".',
+      { field: 'x', message: 'is not a field of this input' },
+    ],
+    [
+      'Variable "$id" got invalid value 5; ID cannot represent value: 5',
+      { field: 'id', message: 'ID cannot represent value: 5' },
+    ],
+  ])('%s', (message, expected) => {
+    expect(variableFieldError(message)).toEqual(expected);
+  });
+
+  it('is undefined for other errors', () => {
+    expect(variableFieldError('Cannot query field "nope" on type "Query".')).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { RequestContext } from '../context/request-context';
-import { DomainError, ERROR_CODES } from '../errors/domain-error';
+import { DomainError, ERROR_CODES, FieldError } from '../errors/domain-error';
 import { errorCodeOfStatus, graphqlCodeOf } from '../errors/error-table';
 
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
@@ -52,6 +52,35 @@ function base(
   };
 }
 
+const VARIABLE_ERROR = /^Variable "\$(\w+)" got invalid value /;
+const FIELD_OF_INPUT = /^Field "(\w+)" (of required type .* was not provided|is not defined by type .*)\.?/;
+
+/**
+ * graphql-js reports each bad or missing field of a variable as its own error (all of them, up to
+ * 50); this gives each the field list REST and the domain's BAD_USER_INPUT carry
+ * (`extensions.errors: [{field, message}]`, paths as `customer.id`, `tags.0`).
+ */
+export function variableFieldError(message: string): FieldError | undefined {
+  const v = VARIABLE_ERROR.exec(message);
+  if (!v) return undefined;
+  const at = [...message.matchAll(/ at "([^"]+)"; /g)].pop();
+  const reason = at ? message.slice(at.index + at[0].length) : message.slice(message.indexOf('; ') + 2);
+  const path = at
+    ? at[1]
+        .slice(v[1].length)
+        .replace(/\[(\d+)\]/g, '.$1')
+        .replace(/^\./, '')
+    : '';
+  const field = FIELD_OF_INPUT.exec(reason);
+  if (field) {
+    return {
+      field: path ? `${path}.${field[1]}` : field[1],
+      message: field[2].startsWith('of required') ? 'is required' : 'is not a field of this input',
+    };
+  }
+  return { field: path || v[1], message: reason };
+}
+
 /**
  * Apollo's formatError: DomainErrors get the contract's extensions.code (plus the field list for
  * validation), Apollo's own request errors keep theirs, everything else is an INTERNAL_SERVER_ERROR
@@ -81,6 +110,9 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   if (cause instanceof GraphQLError && !cause.originalError && VARIABLE_ERROR_LIMIT.test(cause.message))
     return base(formatted, cause.message, { code: 'BAD_USER_INPUT' });
   const code = codeOf(formatted);
+  const fieldError = code === 'BAD_USER_INPUT' ? variableFieldError(formatted.message) : undefined;
+  if (fieldError)
+    return base(formatted, formatted.message, { ...withoutStack(formatted), errors: [fieldError] });
   if (code && CLIENT_CODES.has(code)) return base(formatted, formatted.message, withoutStack(formatted));
   const correlationId = RequestContext.correlationId();
   logger.error({ err: cause, correlationId, path: formatted.path }, 'GraphQL operation failed unexpectedly');

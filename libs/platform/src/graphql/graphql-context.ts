@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import { AuthService } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
+import type { PiiKeyCache } from '../pii/pii-vault';
 import { HttpRequest, HttpResponse } from '../http/http-types';
 import { depthLimitRule, queryComplexity, tooComplexError } from './query-limits';
 
@@ -114,4 +115,18 @@ export function wsOnSubscribe(
       return [tooComplexError(complexity, maxComplexity)];
     return { schema, document, variableValues: variables, operationName };
   };
+}
+
+const piiKeyCaches = new WeakMap<GraphqlContext, PiiKeyCache>();
+
+/**
+ * The PII key cache of one GraphQL request over HTTP (kept beside its context, gone with it). None
+ * for a subscription: its context lives as long as the connection, and every event must be opened
+ * with the keys as they are then (an erasure meanwhile shows `[erased]`).
+ */
+export function piiKeyCacheOf(ctx: GraphqlContext): PiiKeyCache | undefined {
+  if (!ctx.res) return undefined;
+  let cache = piiKeyCaches.get(ctx);
+  if (!cache) piiKeyCaches.set(ctx, (cache = new Map<string, Buffer>()));
+  return cache;
 }

@@ -5,6 +5,7 @@ import { ApiKeyResolver } from '../auth/api-key.resolver';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/config';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { formatGraphqlError } from './format-error';
 import { buildGraphqlContext, wsOnConnect, wsOnSubscribe } from './graphql-context';
 import { MeResolver } from './me.resolver';
@@ -47,7 +48,10 @@ export function graphqlOptions(config: AppConfig, auth: AuthService): ApolloDriv
     graphiql: config.graphqlPlayground,
     playground: false,
     validationRules: [depthLimitRule(config.graphqlMaxDepth)],
-    plugins: [complexityLimitPlugin(config.graphqlMaxComplexity)],
+    // Apollo installs its cache-control plugin by default; its per-field hook makes Apollo wrap every
+    // resolver of the schema (about a third of a 50-ticket page's GraphQL CPU), for cache hints that Kefu
+    // never sets (answers are per caller: no CDN caching). docs/adr/0009-read-path.md.
+    plugins: [ApolloServerPluginCacheControlDisabled(), complexityLimitPlugin(config.graphqlMaxComplexity)],
   };
 }
 

@@ -141,13 +141,35 @@ export function tooComplexError(complexity: number, maxComplexity: number): Grap
   );
 }
 
+const COSTS_PER_DOCUMENT = 32;
+
+/**
+ * queryComplexity, remembered per parsed document (Apollo hands back the same DocumentNode for the
+ * same query text from its document cache) and per operation name and variables: a client repeating
+ * its page query does not pay for walking it again. Weakly held: gone with the document.
+ */
+export function cachedComplexity(): typeof queryComplexity {
+  const byDocument = new WeakMap<DocumentNode, Map<string, number | undefined>>();
+  return (schema, document, variables, operationName) => {
+    let costs = byDocument.get(document);
+    if (!costs) byDocument.set(document, (costs = new Map<string, number | undefined>()));
+    const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+    if (costs.has(key)) return costs.get(key);
+    const cost = queryComplexity(schema, document, variables, operationName);
+    if (costs.size >= COSTS_PER_DOCUMENT) costs.delete(costs.keys().next().value!);
+    costs.set(key, cost);
+    return cost;
+  };
+}
+
 /** Refuses operations above maxComplexity once they are resolved, before execution. */
 export function complexityLimitPlugin(maxComplexity: number): ApolloServerPlugin {
+  const complexityOf = cachedComplexity();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const complexity = queryComplexity(schema, document, request.variables, request.operationName);
+          const complexity = complexityOf(schema, document, request.variables, request.operationName);
           if (complexity !== undefined && complexity > maxComplexity)
             throw tooComplexError(complexity, maxComplexity);
         },

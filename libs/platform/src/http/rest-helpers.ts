@@ -39,9 +39,24 @@ export function sendCommandResult(
   if (r.replayed) res.setHeader('Idempotent-Replayed', 'true');
 }
 
-/** A path id that must be a UUID: anything else is 400 validation_failed naming the parameter. */
+/**
+ * A path id. Ids are opaque to clients (API.md): one that is not of the shape Kefu issues (UUIDs)
+ * names nothing, so it is 404 not_found like any unknown id, never 400 — and never reaches SQL.
+ */
 export function uuidParam(field: string, what: string): ParseUUIDPipe {
-  return new ParseUUIDPipe({
-    exceptionFactory: () => DomainError.validation([{ field, message: `must be ${what} (UUID)` }]),
+  return new ParseUUIDPipe({ exceptionFactory: () => unknownId(field, what) });
+}
+
+/** The not_found of an id that names nothing; the id itself is not echoed (it may be 5000 bytes of junk). */
+export function unknownId(field: string, what: string): DomainError {
+  return new DomainError('not_found', `No ${what.replace(/^an? /, '').replace(/ id$/, '')} has this id.`, {
+    field,
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are opaque: one not of the shape Kefu issues (UUID) names nothing — not_found, never SQL. */
+export function assertUuid(id: string, field: string, what: string): void {
+  if (!UUID.test(id)) throw unknownId(field, what);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../errors/domain-error';
-import { Tx, pgErrorCode } from '../event-store/tx';
+import { escapeLiteral } from 'pg';
+import { TransactionOpening, Tx, pgErrorCode, preparedSql } from '../event-store/tx';
 
 /** An Idempotency-Key as seen by the command pipeline. */
 export interface IdempotencyRequest {
@@ -37,47 +38,57 @@ export function canonicalJson(v: unknown): string {
     .join(',')}}`;
 }
 
+const RECORD = preparedSql(
+  'idempotency_record',
+  `UPDATE idempotency_keys SET status = $3, response = $4::jsonb WHERE scope = $1 AND key = $2`,
+);
+
+type ClaimRow = { claimed: boolean; fingerprint: string | null; status: number | null; response: unknown };
+
+const wholeNumber = (n: number, what: string): number => {
+  if (!Number.isFinite(n)) throw new Error(`idempotency claim: ${what} is not a number`);
+  return Math.max(1, Math.round(n));
+};
+
 /**
- * Claims a key inside the command's transaction. A second request with the key waits for the first
- * transaction (up to waitMs): if that committed, its response is replayed; if it is still running
- * after waitMs, 409 idempotency_request_in_progress. A failed first request leaves no key behind.
+ * Claims a key as the first statement of the command's transaction, sent with its BEGIN (one round
+ * trip: lock timeout, claim, and on a conflict the holder's row; migration 1763769600011). A second
+ * request with the key waits for the first transaction (up to waitMs): if that committed, its
+ * response is replayed; if it is still running after waitMs, 409 idempotency_request_in_progress.
+ * A failed first request leaves no key behind. Read its outcome with claimedIdempotencyKey.
  */
-export async function claimIdempotencyKey(
-  tx: Tx,
+export function idempotencyClaim(
   req: IdempotencyRequest,
   ttlHours: number,
   waitMs = 5000,
-): Promise<StoredResponse | undefined> {
-  await tx.execute(`SELECT set_config('lock_timeout', $1, true)`, [`${waitMs}ms`]);
-  let claimed: unknown[];
-  try {
-    claimed = await tx.rows(
-      `INSERT INTO idempotency_keys (scope, key, fingerprint, expires_at)
-       VALUES ($1, $2, $3, now() + make_interval(hours => $4))
-       ON CONFLICT (scope, key) DO UPDATE
-         SET fingerprint = EXCLUDED.fingerprint, status = NULL, response = NULL,
-             created_at = now(), expires_at = EXCLUDED.expires_at
-         WHERE idempotency_keys.expires_at < now()
-       RETURNING 1`,
-      [req.scope, req.key, req.fingerprint, ttlHours],
-    );
-  } catch (e) {
-    if (pgErrorCode(e) === '55P03') {
-      throw new DomainError(
-        'idempotency_request_in_progress',
-        'A request with this Idempotency-Key is still being processed; retry later.',
-        { retryAfterSeconds: 1 },
-      );
-    }
-    throw e;
-  }
-  await tx.execute(`SELECT set_config('lock_timeout', '0', true)`);
-  if (claimed.length > 0) return undefined;
-  const row = await tx.one<{ fingerprint: string; status: number | null; response: unknown }>(
-    `SELECT fingerprint, status, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
-    [req.scope, req.key],
-  );
+): TransactionOpening {
+  // Values written in as literals (BEGIN and this go as one simple query): the key is printable
+  // ASCII (IDEMPOTENCY_KEY_PATTERN) and escapeLiteral doubles quotes and backslashes anyway.
+  const sql = `SELECT claimed, fingerprint, status, response FROM idempotency_claim(${[
+    escapeLiteral(req.scope),
+    escapeLiteral(req.key),
+    escapeLiteral(req.fingerprint),
+    wholeNumber(ttlHours, 'the TTL'),
+    wholeNumber(waitMs, 'the wait'),
+  ].join(', ')})`;
+  return {
+    sql,
+    mapError: (e) =>
+      pgErrorCode(e) === '55P03'
+        ? new DomainError(
+            'idempotency_request_in_progress',
+            'A request with this Idempotency-Key is still being processed; retry later.',
+            { retryAfterSeconds: 1 },
+          )
+        : e,
+  };
+}
+
+/** The claim's outcome: undefined when this request holds the key, else the response to replay. */
+export function claimedIdempotencyKey(tx: Tx, req: IdempotencyRequest): StoredResponse | undefined {
+  const row = tx.openingRows?.[0] as ClaimRow | undefined;
   if (!row) throw new Error('idempotency key vanished while locked');
+  if (row.claimed) return undefined;
   if (row.fingerprint !== req.fingerprint) {
     throw new DomainError(
       'idempotency_key_reused',
@@ -87,13 +98,10 @@ export async function claimIdempotencyKey(
   return { status: row.status ?? 200, body: row.response };
 }
 
-export async function recordIdempotentResponse(
-  tx: Tx,
-  req: IdempotencyRequest,
-  res: StoredResponse,
-): Promise<void> {
-  await tx.execute(
-    `UPDATE idempotency_keys SET status = $3, response = $4::jsonb WHERE scope = $1 AND key = $2`,
-    [req.scope, req.key, res.status, JSON.stringify(res.body ?? null)],
-  );
+/**
+ * Records the response with the key. Deferred: on a pipelined transaction it goes out with the COMMIT
+ * (a failure still fails the commit: Tx.settle).
+ */
+export function recordIdempotentResponse(tx: Tx, req: IdempotencyRequest, res: StoredResponse): void {
+  tx.defer(RECORD, [req.scope, req.key, res.status, JSON.stringify(res.body ?? null)]);
 }

@@ -3,11 +3,15 @@ import { createServer, request } from 'node:http';
 import { Writable } from 'node:stream';
 import pinoHttp from 'pino-http';
 import { AppConfig } from '../config/config';
+import { deferRequestBindings } from './lazy-request-logger';
 import { pinoHttpOptions } from './logging.module';
 import { REDACT_CENSOR } from './redaction';
 
 /** One request through pino-http with the app's options; every JSON line it wrote. */
-async function logLinesOf(headers: Record<string, string>): Promise<Array<Record<string, unknown>>> {
+async function logLinesOf(
+  headers: Record<string, string>,
+  opts: { level?: string; status?: number; onSerialiseReq?: () => void } = {},
+): Promise<Array<Record<string, unknown>>> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -15,11 +19,24 @@ async function logLinesOf(headers: Record<string, string>): Promise<Array<Record
       cb();
     },
   });
-  const logger = pinoHttp(pinoHttpOptions({ logLevel: 'info' } as AppConfig), sink);
+  const options = pinoHttpOptions({ logLevel: opts.level ?? 'info' } as AppConfig);
+  const { onSerialiseReq } = opts;
+  if (onSerialiseReq) {
+    options.serializers = {
+      req: (req: unknown) => {
+        onSerialiseReq();
+        return req;
+      },
+    };
+  }
+  const logger = pinoHttp(options, sink);
+  // As LoggingModule does to nestjs-pino's (the same pino-http logger).
+  deferRequestBindings(logger.logger);
   const server = createServer((req, res) => {
     logger(req, res);
     req.log.info({ customer: { email: 'ann@example.com', name: 'Ann' } }, 'handler line');
     res.setHeader('Set-Cookie', 'session=s3cret');
+    res.statusCode = opts.status ?? 200;
     res.end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,5 +88,27 @@ describe('pino-http options (the logs the API writes)', () => {
     });
     const handler = lines.find((l) => l.msg === 'handler line');
     expect(handler).toMatchObject({ customer: { email: REDACT_CENSOR, name: 'Ann' } });
+  });
+
+  it('serialises the request only for a line that is written, and then in full (redacted)', async () => {
+    const headers = { 'X-Api-Key': 'kf_0123456789ab_secret-api-key', 'X-Request-Id': 'trace-lazy-1' };
+    let serialised = 0;
+    const quiet = await logLinesOf(headers, { level: 'warn', onSerialiseReq: () => serialised++ });
+    expect(quiet).toEqual([]);
+    expect(serialised).toBe(0);
+
+    const failed = await logLinesOf(headers, {
+      level: 'warn',
+      status: 503,
+      onSerialiseReq: () => serialised++,
+    });
+    expect(serialised).toBe(1);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      level: 50,
+      req: { id: 'trace-lazy-1', headers: { 'x-api-key': REDACT_CENSOR } },
+      res: { statusCode: 503 },
+    });
+    expect(JSON.stringify(failed)).not.toContain('secret-api-key');
   });
 });

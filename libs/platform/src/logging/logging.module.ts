@@ -1,10 +1,18 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import {
+  DynamicModule,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnModuleInit,
+  RequestMethod,
+} from '@nestjs/common';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import { AppConfig } from '../config/config';
 import { RequestContext } from '../context/request-context';
 import { ensureCorrelationId } from './correlation-id';
 import { CorrelationMiddleware } from './correlation.middleware';
+import { deferRequestBindings } from './lazy-request-logger';
 import { REDACT_CENSOR, redactPaths } from './redaction';
 
 export const ALL_ROUTES = { path: '{*splat}', method: RequestMethod.ALL };
@@ -31,7 +39,7 @@ export function pinoHttpOptions(config: AppConfig): Options {
 
 /** nestjs-pino for the whole app, plus the middleware that opens the RequestContext. */
 @Module({})
-export class LoggingModule implements NestModule {
+export class LoggingModule implements NestModule, OnModuleInit {
   static forRoot(): DynamicModule {
     return {
       module: LoggingModule,
@@ -44,6 +52,12 @@ export class LoggingModule implements NestModule {
       providers: [CorrelationMiddleware],
       exports: [LoggerModule],
     };
+  }
+
+  // nestjs-pino has made pino-http's logger (PinoLogger.root) when it registered its middleware,
+  // which Nest does before any onModuleInit; requests come later still.
+  onModuleInit(): void {
+    if (PinoLogger.root) deferRequestBindings(PinoLogger.root);
   }
 
   configure(consumer: MiddlewareConsumer): void {

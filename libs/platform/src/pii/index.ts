@@ -2,3 +2,4 @@ export * from './pii-crypto';
 export * from './masking';
 export * from './pii-vault';
 export * from './forget-customer.resolver';
+export * from './sealing';

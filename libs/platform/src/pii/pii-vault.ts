@@ -2,8 +2,9 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { Actor } from '../context/request-context';
+import { readRows } from '../database/read-rows';
 import { EventStore } from '../event-store/event-store';
-import { Tx, inTransaction } from '../event-store/tx';
+import { Tx, inTransaction, preparedSql } from '../event-store/tx';
 import {
   ERASED,
   SealedRef,
@@ -42,15 +43,46 @@ interface KeyRow {
 type Queryable = Pick<Tx, 'rows'>;
 
 /**
+ * Unwrapped data keys by `subject#generation`, for one request: a request reading several pages or
+ * payloads of a customer unwraps the key once. Create one per request (never share it between
+ * requests or keep it for a subscription's lifetime), so an erasure holds for every later request.
+ */
+export type PiiKeyCache = Map<string, Buffer>;
+
+/**
  * Personal data in event payloads, sealed per customer (ADR: envelope encryption). Handlers seal
  * inside their command's transaction, so a new data key commits or rolls back with the events.
  * Readers reveal: sealed strings become clear text, or `[erased]` once the key is destroyed.
- * Unwrapped data keys are not cached across calls: an erasure takes effect on every replica at once.
+ * Unwrapped data keys are cached only in a cache the caller passes for one request (PiiKeyCache),
+ * never across requests: an erasure takes effect on every replica for every request after it.
  */
+// The common cases of sealerFor in one prepared statement (it runs in every ticket opened): the
+// subject's live key, or (no key yet) generation 1 created.
+// The keys a page of tickets (or a command's answer) needs to open their customers' details.
+const LIVE_KEYS_OF = preparedSql(
+  'pii_live_keys_of',
+  `SELECT subject_id, generation, wrapped_key, master_key_id FROM pii_data_keys
+    WHERE subject_id = ANY($1::text[]) AND wrapped_key IS NOT NULL`,
+);
+const LIVE_OR_FIRST_KEY = preparedSql(
+  'pii_live_or_first_key',
+  `WITH latest AS (
+     SELECT subject_id, generation, wrapped_key, master_key_id FROM pii_data_keys
+      WHERE subject_id = $1 ORDER BY generation DESC LIMIT 1),
+   ins AS (
+     INSERT INTO pii_data_keys (subject_id, generation, wrapped_key, master_key_id)
+     SELECT $1, 1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM latest)
+     ON CONFLICT DO NOTHING
+     RETURNING subject_id, generation, wrapped_key, master_key_id)
+   SELECT subject_id, generation, wrapped_key, master_key_id, true AS created FROM ins
+   UNION ALL SELECT subject_id, generation, wrapped_key, master_key_id, false AS created FROM latest`,
+);
+
 @Injectable()
 export class PiiVault {
   private readonly kek: Buffer;
   private readonly keyId: string;
+  private readonly used = new WeakMap<Tx, Map<string, Buffer>>();
 
   constructor(
     config: AppConfig,
@@ -67,6 +99,16 @@ export class PiiVault {
    */
   async sealerFor(tx: Tx, subjectId: string): Promise<(clear: string) => string> {
     if (!subjectId) throw new Error('a subject id is required to seal personal data');
+    const candidate = newDataKey();
+    const first = await tx.one<KeyRow & { created: boolean }>(LIVE_OR_FIRST_KEY, [
+      subjectId,
+      wrapDataKey(this.kek, candidate, subjectId, 1),
+      this.keyId,
+    ]);
+    if (first?.created) return this.sealer(tx, { subjectId, generation: 1 }, candidate);
+    if (first?.wrapped_key)
+      return this.sealer(tx, { subjectId, generation: first.generation }, this.unwrap(first));
+    // Erased (a new generation), or a concurrent first seal won the insert: the careful way.
     for (let attempt = 0; attempt < 3; attempt++) {
       const latest = await tx.one<KeyRow>(
         `SELECT subject_id, generation, wrapped_key, master_key_id FROM pii_data_keys
@@ -74,9 +116,7 @@ export class PiiVault {
         [subjectId],
       );
       if (latest?.wrapped_key) {
-        const key = this.unwrap(latest);
-        const ref: SealedRef = { subjectId, generation: latest.generation };
-        return (clear) => sealValue(key, ref, clear);
+        return this.sealer(tx, { subjectId, generation: latest.generation }, this.unwrap(latest));
       }
       const generation = (latest?.generation ?? 0) + 1;
       const key = newDataKey();
@@ -87,10 +127,24 @@ export class PiiVault {
       );
       // Lost a race with a concurrent first seal: read the winner's key.
       if (inserted === 0) continue;
-      const ref: SealedRef = { subjectId, generation };
-      return (clear) => sealValue(key, ref, clear);
+      return this.sealer(tx, { subjectId, generation }, key);
     }
     throw new Error('could not create a data key');
+  }
+
+  /**
+   * The data keys this transaction sealed with, for revealing what it wrote without reading the
+   * keys again (its caller already had the clear values).
+   */
+  keysUsedIn(tx: Tx): ReadonlyMap<string, Buffer> | undefined {
+    return this.used.get(tx);
+  }
+
+  private sealer(tx: Tx, ref: SealedRef, key: Buffer): (clear: string) => string {
+    const used = this.used.get(tx) ?? new Map<string, Buffer>();
+    used.set(`${ref.subjectId}#${ref.generation}`, key);
+    this.used.set(tx, used);
+    return (clear) => sealValue(key, ref, clear);
   }
 
   /** Seals the listed string fields of an object (absent/empty fields stay absent). */
@@ -113,15 +167,19 @@ export class PiiVault {
    * A copy of `value` (any JSON: an event payload, a read-model row) with every sealed string
    * opened, or `[erased]` where the key is gone. Reads the keys in one query.
    */
-  async reveal<T>(value: T, q?: Queryable): Promise<T> {
+  async reveal<T>(value: T, q?: Queryable, cache?: PiiKeyCache): Promise<T> {
     const sealed = collectSealed(value);
     if (sealed.length === 0) return value;
+    const refs = new Map<string, SealedRef | undefined>();
+    for (const s of sealed) if (!refs.has(s)) refs.set(s, parseSealed(s));
+    // Keys already in the cache (this request's, or those a command sealed with: keysUsedIn) need no read.
     const keys = await this.keysFor(
-      sealed.map((s) => parseSealed(s)).filter((r): r is NonNullable<typeof r> => r !== undefined),
+      [...refs.values()].filter((r): r is NonNullable<typeof r> => r !== undefined),
       q,
+      cache,
     );
     return mapSealed(value, (s) => {
-      const ref = parseSealed(s);
+      const ref = refs.get(s);
       const key = ref && keys.get(`${ref.subjectId}#${ref.generation}`);
       if (!key) return ERASED;
       try {
@@ -161,15 +219,30 @@ export class PiiVault {
     return inTransaction(this.dataSource, (tx) => this.forget(tx, customerId, by));
   }
 
-  private async keysFor(refs: SealedRef[], q?: Queryable): Promise<Map<string, Buffer>> {
-    const subjects = [...new Set(refs.map((r) => r.subjectId))];
-    const sql = `SELECT subject_id, generation, wrapped_key, master_key_id FROM pii_data_keys
-                  WHERE subject_id = ANY($1::text[]) AND wrapped_key IS NOT NULL`;
-    const rows = q
-      ? await q.rows<KeyRow>(sql, [subjects])
-      : ((await this.dataSource.query(sql, [subjects])) as KeyRow[]);
+  /**
+   * The data keys of `refs`, unwrapped. Keys already unwrapped in this request come from its cache;
+   * the others are read in one query.
+   */
+  private async keysFor(refs: SealedRef[], q?: Queryable, cache?: PiiKeyCache): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
-    for (const r of rows) out.set(`${r.subject_id}#${r.generation}`, this.unwrap(r));
+    const missing = new Set<string>();
+    for (const r of refs) {
+      const id = `${r.subjectId}#${r.generation}`;
+      const key = cache?.get(id);
+      if (key) out.set(id, key);
+      else missing.add(r.subjectId);
+    }
+    if (missing.size === 0) return out;
+    const sql = LIVE_KEYS_OF;
+    const rows = q
+      ? await q.rows<KeyRow>(sql, [[...missing]])
+      : await readRows<KeyRow>(this.dataSource, sql, [[...missing]]);
+    for (const r of rows) {
+      const id = `${r.subject_id}#${r.generation}`;
+      const key = cache?.get(id) ?? this.unwrap(r);
+      out.set(id, key);
+      cache?.set(id, key);
+    }
     return out;
   }
 

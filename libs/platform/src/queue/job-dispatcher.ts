@@ -24,6 +24,12 @@ export interface JobRequest<D extends object = object> {
   opts?: Pick<JobsOptions, 'attempts' | 'backoff' | 'priority' | 'telemetry'>;
 }
 
+/** A request as Queue.addBulk takes it: its deterministic id, and a delay until runAt (`now` in epoch ms). */
+export function bulkJob(j: Omit<JobRequest, 'queue'>, now: number) {
+  const delay = j.runAt ? Math.max(0, j.runAt.getTime() - now) : undefined;
+  return { name: j.name, data: j.data, opts: { ...j.opts, jobId: j.jobId, delay } };
+}
+
 export type JobRoute = (event: StoredEvent) => JobRequest[] | JobRequest | undefined;
 
 /** Modules register how their events become jobs (in onModuleInit); the dispatcher applies them. */
@@ -110,17 +116,7 @@ export class JobDispatcher implements EventConsumer {
   private async addAll(byQueue: Map<QueueName, JobRequest[]>): Promise<void> {
     const now = this.now().getTime();
     for (const [queue, jobs] of byQueue) {
-      await this.queueOf(queue).addBulk(
-        jobs.map((j) => ({
-          name: j.name,
-          data: j.data,
-          opts: {
-            ...j.opts,
-            jobId: j.jobId,
-            delay: j.runAt ? Math.max(0, j.runAt.getTime() - now) : undefined,
-          },
-        })),
-      );
+      await this.queueOf(queue).addBulk(jobs.map((j) => bulkJob(j, now)));
       this.logger.debug({ queue, jobs: jobs.length }, 'dispatched');
     }
   }

@@ -6,8 +6,8 @@ import { DiscoveryService } from '@nestjs/core';
  * Graceful shutdown of the @Processor workers: they stop taking jobs and finish the active ones
  * before anything closes the database (BeforeApplicationShutdown runs before every
  * onApplicationShutdown). @nestjs/bullmq would close them only in onApplicationShutdown, in no
- * particular order with the DataSource. Hand-built workers (webhooks, SLA timers) do the same in
- * their own beforeApplicationShutdown.
+ * particular order with the DataSource. Hand-built workers (webhooks, the declared timer jobs of
+ * defineTimerJob) do the same in their own beforeApplicationShutdown.
  */
 @Injectable()
 export class JobDrain implements BeforeApplicationShutdown {

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { RequestContext, SYSTEM_ACTOR } from '../context/request-context';
+import { SYSTEM, partyOf } from '@kefu/kernel';
+import { Actor, RequestContext } from '../context/request-context';
 import { processOnce } from '../event-store/inbox';
 import { Tx, inTransaction } from '../event-store/tx';
 import { JobMeta } from './job-dispatcher';
@@ -15,9 +16,10 @@ export function runJobOnce(
   jobId: string,
   meta: Partial<JobMeta> | undefined,
   effect: (tx: Tx) => Promise<void>,
+  actor: Actor = partyOf(SYSTEM),
 ): Promise<boolean> {
   return RequestContext.run(
-    { correlationId: meta?.correlationId ?? RequestContext.correlationId(), actor: SYSTEM_ACTOR },
+    { correlationId: meta?.correlationId ?? RequestContext.correlationId(), actor },
     () => inTransaction(dataSource, (tx) => processOnce(tx, handler, jobId, () => effect(tx))),
   );
 }
