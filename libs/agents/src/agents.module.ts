@@ -1,6 +1,6 @@
 import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { ProjectionRegistry } from '@kefu/platform';
-import { AgentDirectory } from '@kefu/tickets/api/graphql/agent-directory';
+import { AgentDirectory } from '@kefu/tickets';
 import { AgentQueries } from './application/agent-queries';
 import { AgentsService } from './application/agents.service';
 import { AgentViewProjection } from './projections/agent-view.projection';

@@ -1,6 +1,4 @@
-export * from './domain/agent.commands';
-export * from './domain/agent.events';
-export * from './domain/agent.decider';
+export * from './domain';
 export * from './application/agent-view';
 export * from './application/agent-queries';
 export * from './application/agents.service';

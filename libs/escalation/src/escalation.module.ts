@@ -1,14 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { ProjectionRegistry } from '@kefu/platform';
-import { GraphqlPubSubModule } from '@kefu/platform/graphql/pubsub';
-import { TicketsCoreModule } from '@kefu/tickets';
+import { ProjectionRegistry, GraphqlPubSubModule } from '@kefu/platform';
+import { TicketEscalationLadder, TicketsCoreModule } from '@kefu/tickets';
 import { QueueStatsResolver } from './api/queue-stats.resolver';
 import { EscalationRouter } from './application/escalation-router';
 import { EscalationSettings } from './application/escalation-settings';
 import { EscalationTriggers } from './application/escalation-triggers';
 import { QueueStatsPublisher } from './application/queue-stats.publisher';
 import { QueueStatsQueries } from './application/queue-stats.queries';
-import { EscalationJobsProcessor, EscalationReconciler, EscalationRoutes } from './jobs/escalation.jobs';
+import { EscalationJobs } from './jobs/escalation.jobs';
 import { QueueStatsConsumer } from './jobs/queue-stats.consumer';
 import { EscalationQueueProjection } from './projections/escalation-queue.projection';
 import { QueueStatsProjection } from './projections/queue-stats.projection';
@@ -38,11 +37,15 @@ export class EscalationCoreModule implements OnModuleInit {
     private readonly projections: ProjectionRegistry,
     private readonly queue: EscalationQueueProjection,
     private readonly stats: QueueStatsProjection,
+    private readonly ticketLadder: TicketEscalationLadder,
+    private readonly triggers: EscalationTriggers,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.queue);
     this.projections.register(this.stats);
+    // An agent's escalateTicket (and any escalation naming no tier) follows the same ladder.
+    this.ticketLadder.use((tx, ticketId, trigger) => this.triggers.tierFor(tx, ticketId, trigger));
   }
 }
 
@@ -59,12 +62,6 @@ export class EscalationApiModule {}
  */
 @Module({
   imports: [EscalationCoreModule, GraphqlPubSubModule],
-  providers: [
-    EscalationRoutes,
-    EscalationReconciler,
-    EscalationJobsProcessor,
-    QueueStatsPublisher,
-    QueueStatsConsumer,
-  ],
+  providers: [EscalationJobs, QueueStatsPublisher, QueueStatsConsumer],
 })
 export class EscalationWorkerModule {}

@@ -1,13 +1,21 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { ConsumerRegistry, Projection, ProjectionRegistry, StoredEvent, Tx } from '@kefu/platform';
+import {
+  ConsumerRegistry,
+  Projection,
+  ProjectionRegistry,
+  StoredEvent,
+  Tx,
+  GraphqlPubSubModule,
+} from '@kefu/platform';
 import { TicketsCoreModule } from '@kefu/tickets';
 import { FeedbackService, projectFeedback } from './application/feedback.service';
 import { SatisfactionQueries } from './application/satisfaction.queries';
 import { SupervisorEscalation } from './application/supervisor-escalation';
 import { SurveyPublicEvents } from './application/survey-public-events';
+import { PendingSurveys, SurveyOpenedNotifier } from './application/in-app-surveys';
 import { SurveyTokens } from './application/survey-token';
 import { SurveysService } from './application/surveys.service';
-import { SurveyJobsProcessor, SurveyReconciler, SurveyRoutes } from './jobs/survey.jobs';
+import { SurveyJobs } from './jobs/survey.jobs';
 import { SatisfactionProjector } from './projections/satisfaction.projector';
 import { SurveySettingsProjection, SurveyViewProjection } from './projections/survey.projections';
 
@@ -35,8 +43,16 @@ export class FeedbackViewProjection implements Projection {
     SurveysService,
     FeedbackService,
     SurveyPublicEvents,
+    PendingSurveys,
   ],
-  exports: [SurveysService, FeedbackService, SatisfactionQueries, SatisfactionProjector, SurveyTokens],
+  exports: [
+    SurveysService,
+    FeedbackService,
+    SatisfactionQueries,
+    SatisfactionProjector,
+    SurveyTokens,
+    PendingSurveys,
+  ],
 })
 export class FeedbackCoreModule implements OnModuleInit {
   constructor(
@@ -55,16 +71,18 @@ export class FeedbackCoreModule implements OnModuleInit {
 
 /** The worker side: survey timers (routes, reconciler, processor) and the satisfaction projector. */
 @Module({
-  imports: [FeedbackCoreModule],
-  providers: [SurveyRoutes, SurveyReconciler, SurveyJobsProcessor],
+  imports: [FeedbackCoreModule, GraphqlPubSubModule],
+  providers: [SurveyJobs, SurveyOpenedNotifier],
 })
 export class FeedbackWorkerModule implements OnModuleInit {
   constructor(
     private readonly consumers: ConsumerRegistry,
     private readonly satisfaction: SatisfactionProjector,
+    private readonly surveyOpened: SurveyOpenedNotifier,
   ) {}
 
   onModuleInit(): void {
     this.consumers.register(this.satisfaction);
+    this.consumers.register(this.surveyOpened);
   }
 }

@@ -1,5 +1,4 @@
-export * from './domain/survey';
-export * from './domain/feedback';
+export * from './domain';
 export * from './application/surveys.service';
 export * from './application/feedback.service';
 export * from './application/satisfaction.queries';
@@ -10,3 +9,4 @@ export * from './api/feedback-api.module';
 export * from './projections/satisfaction.projector';
 export * from './projections/survey.projections';
 export * from './jobs/survey.jobs';
+export * from './application/in-app-surveys';

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { RefundJobsProcessor, RefundOverdueReconciler, RefundOverdueRoutes } from './jobs/refund-overdue.job';
+import { RefundOverdueJob } from './jobs/refund-overdue.job';
 import { RefundsCoreModule } from './refunds.module';
 
 /** Refunds' background work: the `refund_not_received` follow-up after `expectedBy`. */
 @Module({
   imports: [RefundsCoreModule],
-  providers: [RefundOverdueRoutes, RefundOverdueReconciler, RefundJobsProcessor],
+  providers: [RefundOverdueJob],
 })
 export class RefundsWorkerModule {}

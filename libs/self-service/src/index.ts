@@ -1,6 +1,4 @@
-export * from './domain/answer-session.events';
-export * from './domain/answer-session.decider';
-export * from './domain/wait-estimate';
+export * from './domain';
 export * from './application/answer-engine';
 export * from './application/answer-tokens';
 export * from './application/answer-queries';

@@ -1,5 +1,4 @@
-export * from './domain/business-time';
-export * from './domain/sla-config';
+export * from './domain';
 export * from './application/sla-config.queries';
 export * from './application/sla-config.service';
 export * from './projections/sla-config.projection';

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TicketsCoreModule } from '@kefu/tickets';
-import { SlaTimerReconciler, SlaTimerRoutes, SlaTimersProcessor } from './jobs/sla-timers.job';
+import { SlaTimerJobs } from './jobs/sla-timers.job';
 import { SlaCoreModule } from './sla.module';
 
 /** SLA timers: deadline and warning jobs from the log, recomputes, and their reconciler. */
 @Module({
   imports: [SlaCoreModule, TicketsCoreModule],
-  providers: [SlaTimerRoutes, SlaTimerReconciler, SlaTimersProcessor],
+  providers: [SlaTimerJobs],
 })
 export class SlaWorkerModule {}

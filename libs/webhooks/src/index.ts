@@ -1,9 +1,4 @@
-export * from './domain/event-mapper';
-export * from './domain/masking';
-export * from './domain/signature';
-export * from './domain/backoff';
-export * from './domain/url-safety';
-export * from './domain/delivery-id';
+export * from './domain';
 export * from './infrastructure/secret-box';
 export * from './infrastructure/target-resolver';
 export * from './infrastructure/http-sender';
@@ -16,4 +11,3 @@ export * from './application/webhook-fanout.consumer';
 export * from './application/event-feed.service';
 export * from './jobs/deliver-webhook.job';
 export * from './webhooks.module';
-export * from './domain/ticket-event.schemas';

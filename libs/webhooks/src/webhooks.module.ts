@@ -3,7 +3,7 @@ import { AppConfig, ConsumerRegistry, PiiVault, PublicEventSources } from '@kefu
 import { TICKET_EVENT_SCHEMAS } from './domain/ticket-event.schemas';
 import { EventFeedService } from './application/event-feed.service';
 import { PendingDeliveriesReconciler } from './application/pending-deliveries.reconciler';
-import { WEBHOOK_CLOCK, WebhookDeliveryRunner } from './application/webhook-delivery.runner';
+import { WebhookDeliveryRunner } from './application/webhook-delivery.runner';
 import { WebhookDeliveriesService } from './application/webhook-deliveries.service';
 import { WebhookFanout } from './application/webhook-fanout.consumer';
 import { WEBHOOK_TARGET_LOOKUP, WebhookEndpointsService } from './application/webhook-endpoints.service';
@@ -23,7 +23,6 @@ import { DeliverWebhookProcessor } from './jobs/deliver-webhook.job';
       useFactory: (c: AppConfig) => new WebhookSecretBox(c.piiMasterKey),
     },
     { provide: WEBHOOK_TARGET_LOOKUP, useValue: systemLookup },
-    { provide: WEBHOOK_CLOCK, useValue: () => new Date() },
     WebhookQueue,
     WebhookEndpointsService,
     WebhookDeliveriesService,
@@ -32,7 +31,6 @@ import { DeliverWebhookProcessor } from './jobs/deliver-webhook.job';
   exports: [
     WebhookSecretBox,
     WEBHOOK_TARGET_LOOKUP,
-    WEBHOOK_CLOCK,
     WebhookQueue,
     WebhookEndpointsService,
     WebhookDeliveriesService,

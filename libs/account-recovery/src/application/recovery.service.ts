@@ -1,26 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { SYSTEM, Decider, PRIORITIES } from '@kefu/kernel';
 import { randomUUID } from 'node:crypto';
 import {
   AppConfig,
   CommandResult,
   CommandRunner,
-  Decider,
   DomainError,
   IdempotencyRequest,
   PiiVault,
   Principal,
   Tx,
   linkStreamToTicket,
-  sealPaths,
+  CommandBody,
   fromRuleError,
 } from '@kefu/platform';
 import {
-  PRIORITIES,
   TicketQueries,
   TicketView,
   TicketsService,
   actorFromPrincipal,
-  canSeeTicket,
+  visibleTicketIn,
 } from '@kefu/tickets';
 import {
   OpenRecoveryCaseData,
@@ -36,7 +35,7 @@ import {
 } from '../domain/recovery.decider';
 import { RecoveryEvent } from '../domain/recovery.events';
 import { RecoveryState } from '../domain/recovery.state';
-import { Actor, RecoveryKind, TICKET_FOR_KIND } from '../domain/recovery.types';
+import { RecoveryKind, TICKET_FOR_KIND } from '../domain/recovery.types';
 import { RecoveryCaseProjection } from '../projections/recovery-case-view.projection';
 import { RecoveryQueries } from './recovery-queries';
 import { RecoveryCaseView } from './recovery-view';
@@ -49,6 +48,8 @@ export interface OpenRecoveryCaseInput {
   /** Link an existing ticket of the customer instead of opening one. */
   ticketId?: string;
 }
+
+type OpenRecoveryCase = Extract<RecoveryCommand, { type: 'OpenRecoveryCase' }>;
 
 export interface RecoveryCommandOptions {
   idempotency?: IdempotencyRequest;
@@ -87,7 +88,7 @@ export class RecoveryService {
     return this.commands.transaction(
       { idempotency: opts.idempotency, successStatus: 201, retries: 0 },
       async (tx): Promise<RecoveryCaseView> => {
-        const actor = actorFromPrincipal(principal) as Actor;
+        const actor = actorFromPrincipal(principal);
         const linked = input.ticketId ? await this.linkable(tx, principal, input.ticketId) : undefined;
         if (linked && input.customer && input.customer.id !== linked.customer.id)
           throw DomainError.validation([
@@ -107,9 +108,9 @@ export class RecoveryService {
           language: input.language,
           channel,
         };
-        const now = new Date().toISOString();
+        const opening = this.commands.stamp<OpenRecoveryCase>(principal, { type: 'OpenRecoveryCase', data });
         // Validate (and check who may open) before the ticket exists: a bad request writes nothing.
-        this.decide({ type: 'OpenRecoveryCase', actor, now, data }, this.base.initialState());
+        this.decide(opening, this.base.initialState());
         const t = TICKET_FOR_KIND[input.kind];
         const ticket = linked
           ? await this.raisePriority(tx, linked, t.priority)
@@ -125,13 +126,8 @@ export class RecoveryService {
               ...(principal.kind === 'partner' ? {} : { channel }),
             });
         await linkStreamToTicket(tx, caseId, ticket.id);
-        return this.handleIn(tx, actor, caseId, data.customer.id.trim(), {
-          command: {
-            type: 'OpenRecoveryCase',
-            actor,
-            now,
-            data: { ...data, ticketId: ticket.id, channel: ticket.channel },
-          },
+        return this.handleIn(tx, caseId, data.customer.id.trim(), {
+          command: { ...opening, data: { ...data, ticketId: ticket.id, channel: ticket.channel } },
           isNew: true,
         });
       },
@@ -140,10 +136,7 @@ export class RecoveryService {
 
   /** A ticket the caller may see, not closed, and without a recovery case in progress. */
   private async linkable(tx: Tx, principal: Principal, ticketId: string): Promise<TicketView> {
-    const t = await this.ticketQueries.byIdIn(tx, ticketId);
-    const actor = actorFromPrincipal(principal);
-    if (!t || !canSeeTicket(actor, { customerId: t.customer.id, openedBy: t.openedBy }))
-      throw DomainError.notFound('Ticket', ticketId);
+    const t = await visibleTicketIn(tx, this.ticketQueries, principal, ticketId);
     if (t.status === 'closed') throw DomainError.invalidTransition(`Ticket ${ticketId} is closed.`);
     const busy = await tx.one(
       `SELECT id FROM recovery_case_view WHERE ticket_id = $1 AND status NOT IN ('closed', 'rejected') LIMIT 1`,
@@ -159,7 +152,7 @@ export class RecoveryService {
     const rank = (p: string) => PRIORITIES.indexOf(p as (typeof PRIORITIES)[number]);
     if (rank(t.priority) >= rank(priority)) return t;
     // As the system: partners and customers may link a ticket but do not set priorities themselves.
-    return this.tickets.executeIn(tx, 'system', t.id, 'SetTicketPriority', {
+    return this.tickets.executeIn(tx, SYSTEM, t.id, 'SetTicketPriority', {
       priority: priority as (typeof PRIORITIES)[number],
     });
   }
@@ -170,12 +163,7 @@ export class RecoveryService {
     data: SubmitIdentityVerificationData,
     opts: RecoveryCommandOptions = {},
   ): Promise<CommandResult<RecoveryCaseView>> {
-    return this.simple(principal, caseId, opts, 202, (actor, now) => ({
-      type: 'SubmitIdentityVerification',
-      actor,
-      now,
-      data,
-    }));
+    return this.simple(principal, caseId, opts, 202, { type: 'SubmitIdentityVerification', data });
   }
 
   review(
@@ -189,7 +177,7 @@ export class RecoveryService {
       caseId,
       opts,
       200,
-      (actor, now) => ({ type: 'ReviewIdentityVerification', actor, now, data }),
+      { type: 'ReviewIdentityVerification', data },
       async (tx, view, events) => {
         if (!events.some((e) => e.type === 'RecoveryCaseLockedOut')) return;
         // Locked out: the ticket goes to L2 (the reviewer's decision: trigger `agent`), unless already there.
@@ -205,30 +193,15 @@ export class RecoveryService {
   }
 
   restore(principal: Principal, caseId: string, opts: RecoveryCommandOptions = {}) {
-    return this.simple(principal, caseId, opts, 200, (actor, now) => ({
-      type: 'RestoreAccount',
-      actor,
-      now,
-      data: {},
-    }));
+    return this.simple(principal, caseId, opts, 200, { type: 'RestoreAccount', data: {} });
   }
 
   reject(principal: Principal, caseId: string, reason: string, opts: RecoveryCommandOptions = {}) {
-    return this.simple(principal, caseId, opts, 200, (actor, now) => ({
-      type: 'RejectRecoveryCase',
-      actor,
-      now,
-      data: { reason },
-    }));
+    return this.simple(principal, caseId, opts, 200, { type: 'RejectRecoveryCase', data: { reason } });
   }
 
   close(principal: Principal, caseId: string, opts: RecoveryCommandOptions = {}) {
-    return this.simple(principal, caseId, opts, 200, (actor, now) => ({
-      type: 'CloseRecoveryCase',
-      actor,
-      now,
-      data: {},
-    }));
+    return this.simple(principal, caseId, opts, 200, { type: 'CloseRecoveryCase', data: {} });
   }
 
   private simple(
@@ -236,18 +209,17 @@ export class RecoveryService {
     caseId: string,
     opts: RecoveryCommandOptions,
     successStatus: number,
-    build: (actor: Actor, now: string) => RecoveryCommand,
+    body: CommandBody<RecoveryCommand>,
     after?: (tx: Tx, view: RecoveryCaseView, events: RecoveryEvent[]) => Promise<void>,
   ): Promise<CommandResult<RecoveryCaseView>> {
     return this.commands.transaction(
-      { idempotency: opts.idempotency, successStatus, retries: opts.expectedVersion === undefined ? 5 : 0 },
+      { idempotency: opts.idempotency, successStatus, expectedVersion: opts.expectedVersion },
       async (tx) => {
-        const actor = actorFromPrincipal(principal) as Actor;
         const current = await this.queries.byIdIn(tx, caseId);
         if (!current) throw DomainError.notFound('Recovery case', caseId);
         let decided: RecoveryEvent[] = [];
-        const view = await this.handleIn(tx, actor, caseId, current.customerId, {
-          command: build(actor, new Date().toISOString()),
+        const view = await this.handleIn(tx, caseId, current.customerId, {
+          command: this.commands.stamp<RecoveryCommand>(principal, body),
           expectedVersion: opts.expectedVersion,
           onDecided: (events) => {
             decided = events;
@@ -269,7 +241,6 @@ export class RecoveryService {
 
   private async handleIn(
     tx: Tx,
-    actor: Actor,
     caseId: string,
     customerId: string,
     opts: {
@@ -279,16 +250,14 @@ export class RecoveryService {
       onDecided?: (events: RecoveryEvent[]) => void;
     },
   ): Promise<RecoveryCaseView> {
-    const seal = await this.vault.sealerFor(tx, customerId);
+    const actor = opts.command.actor;
     const decider: Decider<RecoveryState, RecoveryCommand, RecoveryEvent> = {
       initialState: this.base.initialState,
       evolve: this.base.evolve,
       decide: (c, s) => {
         const events = this.decide(c, s);
         opts.onDecided?.(events);
-        return events.map(
-          (e) => ({ ...e, data: sealPaths(e.data, PERSONAL_FIELDS[e.type], seal) }) as RecoveryEvent,
-        );
+        return events;
       },
     };
     return this.commands.handleIn(tx, {
@@ -296,6 +265,8 @@ export class RecoveryService {
       streamId: caseId,
       decider,
       command: opts.command,
+      // Personal fields of the decided events, sealed with the customer's key before they are appended.
+      seal: { with: await this.vault.sealerFor(tx, customerId), paths: (e) => PERSONAL_FIELDS[e.type] },
       isNew: opts.isNew,
       expectedVersion: opts.expectedVersion,
       mustExist: opts.isNew ? undefined : { what: 'Recovery case', id: caseId },

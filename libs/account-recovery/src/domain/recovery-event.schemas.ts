@@ -1,7 +1,6 @@
 // JSON Schemas of the recovery.* payloads that recovery-public-events.ts builds (published in
 // /openapi.json `webhooks`). Closed objects, free of identity data: keep them in step with toPublic.
-import { JsonSchema, bool, int, object, oneOfValues, str } from '@kefu/platform/domain/json-schema';
-import { PublicEventType } from '@kefu/platform/domain/public-event-types';
+import { JsonSchema, bool, int, object, oneOfValues, str, PublicEventType } from '@kefu/platform/domain';
 import { RECOVERY_KINDS } from './recovery.types';
 
 const ticket = object(

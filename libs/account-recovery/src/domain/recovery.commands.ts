@@ -1,6 +1,7 @@
 // What someone asks a recovery case to do. Values arrive in clear; the application layer seals the
 // personal fields of the emitted events (PERSONAL_FIELDS) before they are stored.
-import { Actor, RecoveryKind } from './recovery.types';
+import { Actor } from '@kefu/kernel';
+import { RecoveryKind } from './recovery.types';
 
 export interface OpenRecoveryCaseData {
   caseId: string;

@@ -1,7 +1,8 @@
 import { RecoveryCommand } from './recovery.commands';
 import { canSeeCase, recoveryDecider } from './recovery.decider';
 import { RecoveryEvent } from './recovery.events';
-import { Actor, RecoveryRuleError } from './recovery.types';
+import { Actor } from '@kefu/kernel';
+import { RecoveryRuleError } from './recovery.types';
 
 const decider = recoveryDecider({ maxFailedVerifications: 3, lockoutSeconds: 3600 });
 const T0 = '2026-01-01T00:00:00.000Z';

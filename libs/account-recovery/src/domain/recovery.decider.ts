@@ -6,13 +6,18 @@ import { RecoveryState, evolveRecovery, initialRecoveryState } from './recovery.
 import {
   Actor,
   ActorRole,
+  STAFF_ROLES,
+  Violations,
+  matching,
+  optionalText,
+  requiredText,
+} from '@kefu/kernel';
+import {
   DEFAULT_RECOVERY_POLICY,
-  FieldViolation,
   RECOVERY_KINDS,
   REVIEWER_ROLES,
   RecoveryPolicy,
   RecoveryRuleError,
-  STAFF_ROLES,
   refOf,
 } from './recovery.types';
 
@@ -44,31 +49,6 @@ const PHONE = /^\+?[0-9 ()-]{4,32}$/;
 const DOCUMENT_NUMBER = /^[A-Za-z0-9 -]{4,64}$/;
 const DOCUMENT_TYPE = /^[a-z][a-z_]{1,39}$/;
 
-class Violations {
-  readonly list: FieldViolation[] = [];
-  add(field: string, message: string): void {
-    this.list.push({ field, message });
-  }
-  text(field: string, v: unknown, max: number, required = true): void {
-    if (v === undefined || v === null) {
-      if (required) this.add(field, 'is required');
-      return;
-    }
-    if (typeof v !== 'string' || v.trim() === '') this.add(field, 'must be a non-empty string');
-    else if (v.length > max) this.add(field, `must be at most ${max} characters`);
-  }
-  match(field: string, v: unknown, re: RegExp, what: string): void {
-    if (v === undefined || v === null) return;
-    if (typeof v !== 'string' || !re.test(v.trim())) this.add(field, `must be ${what}`);
-  }
-  throwIfAny(): void {
-    if (this.list.length === 0) return;
-    const first = this.list[0];
-    const msg = this.list.length === 1 ? `${first.field}: ${first.message}` : 'The request is not valid.';
-    throw new RecoveryRuleError('validation_failed', msg, this.list);
-  }
-}
-
 function allow(actor: Actor, roles: readonly ActorRole[], what: string): void {
   if (!roles.includes(actor.role))
     throw new RecoveryRuleError('forbidden', `A ${actor.role} may not ${what}.`);
@@ -98,15 +78,15 @@ function decideOpen(
   allow(c.actor, OPENERS, 'open a recovery case');
   if (s.exists) throw new RecoveryRuleError('invalid_transition', `Recovery case ${s.id} already exists.`);
   const d = c.data;
-  const v = new Violations();
+  const v = new Violations(RecoveryRuleError);
   if (!(RECOVERY_KINDS as readonly string[]).includes(d.kind))
     v.add('kind', `must be one of ${RECOVERY_KINDS.join(', ')}`);
-  v.text('customer.id', d.customer?.id, 200);
-  v.text('customer.name', d.customer?.name, 200, false);
-  v.match('customer.email', d.customer?.email, EMAIL, 'an email address');
-  v.match('customer.phone', d.customer?.phone, PHONE, 'a phone number');
-  v.text('description', d.description, 10_000);
-  v.match('language', d.language, LANGUAGE, 'a BCP 47 language tag such as en or zh-CN');
+  requiredText(v, 'customer.id', d.customer?.id, 200);
+  optionalText(v, 'customer.name', d.customer?.name, 200);
+  matching(v, 'customer.email', d.customer?.email, EMAIL, 'an email address');
+  matching(v, 'customer.phone', d.customer?.phone, PHONE, 'a phone number');
+  requiredText(v, 'description', d.description, 10_000);
+  matching(v, 'language', d.language, LANGUAGE, 'a BCP 47 language tag such as en or zh-CN');
   v.throwIfAny();
   if (c.actor.role === 'customer') {
     if (!c.actor.customerId)
@@ -154,14 +134,14 @@ function decideOpen(
 }
 
 function validateSubmission(d: SubmitIdentityVerificationData): void {
-  const v = new Violations();
-  v.text('fullName', d.fullName, 200);
-  v.text('documentType', d.documentType, 40);
-  v.match('documentType', d.documentType, DOCUMENT_TYPE, 'lower case, such as passport or national_id');
-  v.text('documentNumber', d.documentNumber, 64);
-  v.match('documentNumber', d.documentNumber, DOCUMENT_NUMBER, '4-64 letters, digits, spaces or dashes');
-  v.match('email', d.email, EMAIL, 'an email address');
-  v.match('phone', d.phone, PHONE, 'a phone number');
+  const v = new Violations(RecoveryRuleError);
+  requiredText(v, 'fullName', d.fullName, 200);
+  requiredText(v, 'documentType', d.documentType, 40);
+  matching(v, 'documentType', d.documentType, DOCUMENT_TYPE, 'lower case, such as passport or national_id');
+  requiredText(v, 'documentNumber', d.documentNumber, 64);
+  matching(v, 'documentNumber', d.documentNumber, DOCUMENT_NUMBER, '4-64 letters, digits, spaces or dashes');
+  matching(v, 'email', d.email, EMAIL, 'an email address');
+  matching(v, 'phone', d.phone, PHONE, 'a phone number');
   v.throwIfAny();
 }
 
@@ -223,8 +203,8 @@ function decideReview(
       'The reviewer may not be the agent who submitted the verification.',
     );
   if (c.data.reason !== undefined) {
-    const v = new Violations();
-    v.text('reason', c.data.reason, 2000, false);
+    const v = new Violations(RecoveryRuleError);
+    optionalText(v, 'reason', c.data.reason, 2000);
     v.throwIfAny();
   }
   const base = { caseId: s.id, attempt: s.attempts, reviewedBy: by, at: c.now };
@@ -282,8 +262,8 @@ export function recoveryDecider(policy: RecoveryPolicy = DEFAULT_RECOVERY_POLICY
           mustExist(s);
           allow(c.actor, REVIEWER_ROLES, 'reject a recovery case');
           if (['restored', 'closed', 'rejected'].includes(s.status)) throw invalid(s, 'reject it');
-          const v = new Violations();
-          v.text('reason', c.data.reason, 2000);
+          const v = new Violations(RecoveryRuleError);
+          requiredText(v, 'reason', c.data.reason, 2000);
           v.throwIfAny();
           // The freeze stays: only a verified identity lifts it (restoreAccount).
           return [

@@ -1,5 +1,6 @@
 // Account recovery (DOMAIN.md): kinds, statuses, who may do what, and the ticket each kind opens.
-// Plain TypeScript: the domain depends on nothing, so the shared kernel types are declared here.
+// Plain TypeScript: actors, roles and the rule error are the kernel's (@kefu/kernel).
+import { Actor, ActorRole, RuleError, RuleErrorCode } from '@kefu/kernel';
 
 export const RECOVERY_KINDS = ['locked', 'stolen', 'password_reset'] as const;
 export type RecoveryKind = (typeof RECOVERY_KINDS)[number];
@@ -27,25 +28,6 @@ export const TICKET_FOR_KIND = {
   },
 } as const satisfies Record<RecoveryKind, { category: string; priority: string; subject: string }>;
 
-export const ACTOR_ROLES = [
-  'customer',
-  'agent',
-  'senior_agent',
-  'supervisor',
-  'admin',
-  'partner',
-  'system',
-] as const;
-export type ActorRole = (typeof ACTOR_ROLES)[number];
-
-/** Who issues a command (mirrors the tickets' Actor: `id` is the partner slug for partners). */
-export interface Actor {
-  role: ActorRole;
-  id: string;
-  name?: string;
-  customerId?: string;
-}
-
 /** Who did something, as recorded in events (provenance of freezes, reviews, restores). */
 export interface ActorRef {
   kind: 'customer' | 'agent' | 'partner' | 'system';
@@ -71,13 +53,6 @@ export function refOf(actor: Actor): ActorRef {
 
 /** Identity review and restoring an account need a senior agent or a supervisor (DOMAIN.md). */
 export const REVIEWER_ROLES = ['senior_agent', 'supervisor'] as const satisfies readonly ActorRole[];
-export const STAFF_ROLES = [
-  'agent',
-  'senior_agent',
-  'supervisor',
-  'admin',
-] as const satisfies readonly ActorRole[];
-
 export interface RecoveryPolicy {
   /** Failed verifications before the case locks (DOMAIN.md: 3). */
   maxFailedVerifications: number;
@@ -90,23 +65,5 @@ export const DEFAULT_RECOVERY_POLICY: RecoveryPolicy = {
   lockoutSeconds: 24 * 3600,
 };
 
-export type RuleErrorCode =
-  'validation_failed' | 'forbidden' | 'not_found' | 'invalid_transition' | 'rate_limited';
-
-export interface FieldViolation {
-  field: string;
-  message: string;
-}
-
-/** A refused command; thrown before anything is emitted. */
-export class RecoveryRuleError extends Error {
-  constructor(
-    readonly code: RuleErrorCode,
-    message: string,
-    readonly errors: FieldViolation[] = [],
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'RecoveryRuleError';
-  }
-}
+/** A refused command (the kernel's RuleError; `rate_limited` carries Retry-After); thrown before anything is emitted. */
+export class RecoveryRuleError extends RuleError<RuleErrorCode> {}

@@ -9,8 +9,8 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
-import { GqlCategory, GqlTier } from '@kefu/tickets/api/graphql';
-import { CATEGORIES, Category, TIERS, Tier } from '@kefu/tickets/domain/ticket.types';
+import { GqlCategory, GqlTier } from '@kefu/platform';
+import { CATEGORIES, Category, TIERS, Tier } from '@kefu/kernel';
 
 // Every field decorated (the global ValidationPipe forbids the rest); the decider checks meaning.
 

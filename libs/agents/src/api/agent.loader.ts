@@ -9,6 +9,11 @@ export interface AgentLoaders {
   agent: DataLoader<string, AgentView | null>;
   /** Open tickets assigned to each agent. */
   openTickets: DataLoader<string, number>;
+  /**
+   * Agents a page prefetched (TicketPagePrefetch), for Ticket.assignee to answer synchronously.
+   * Never filled for a subscription's context (it would outlive the event, see `cache`).
+   */
+  prefetched?: Map<string, AgentView | null>;
 }
 
 /**
@@ -36,6 +41,7 @@ export class AgentLoaderFactory {
     // across them (each event must show the agent as it is now).
     const cache = ctx.res !== undefined;
     return {
+      prefetched: cache ? new Map() : undefined,
       agent: new DataLoader<string, AgentView | null>(
         async (ids) => {
           const found = await this.queries.byIds(ids);

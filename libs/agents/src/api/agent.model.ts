@@ -1,7 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
-import { GqlCategory, GqlTier } from '@kefu/tickets/api/graphql';
-import { Category, Tier } from '@kefu/tickets/domain/ticket.types';
+import { NodeModel, GqlCategory, GqlTier } from '@kefu/platform';
+import { Category, Tier } from '@kefu/kernel';
 import { AgentView } from '../application/agent-view';
 
 /** An agent as GraphQL shows it; openTickets is a field resolver (batched per request). */

@@ -5,11 +5,11 @@ import {
   GraphqlContext,
   Principal,
   Roles,
-  STAFF_ROLES,
   UsersOnly,
+  GqlTier,
+  orUndefined,
 } from '@kefu/platform';
-import { GqlTier, orUndefined } from '@kefu/tickets/api/graphql';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
+import { STAFF_ROLES, Tier } from '@kefu/kernel';
 import { AgentQueries } from '../application/agent-queries';
 import { AgentsService } from '../application/agents.service';
 import { RegisterAgentInput, SetAgentAvailabilityInput } from './agent.input';

@@ -1,8 +1,14 @@
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
-import { ApiKeyService, CurrentPrincipal, Principal, isDomainError } from '@kefu/platform';
-import { NodeModel, toApiKeyModel } from '@kefu/platform/auth/api-key.resolver';
-import { TicketQueries } from '@kefu/tickets';
-import { isStaff, toTicketModel } from '@kefu/tickets/api/graphql';
+import {
+  ApiKeyService,
+  CurrentPrincipal,
+  Principal,
+  isDomainError,
+  NodeModel,
+  toApiKeyModel,
+  isStaff,
+} from '@kefu/platform';
+import { TicketQueries, toTicketModel } from '@kefu/tickets';
 import { AgentQueries } from '../application/agent-queries';
 import { toAgentModel } from './agent.model';
 

@@ -1,6 +1,6 @@
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphqlContext } from '@kefu/platform';
-import { TicketModel } from '@kefu/tickets/api/graphql';
+import { TicketModel, TicketPagePrefetch } from '@kefu/tickets';
 import { AgentLoaderFactory } from './agent.loader';
 import { AgentModel, toAgentModel } from './agent.model';
 
@@ -10,15 +10,43 @@ import { AgentModel, toAgentModel } from './agent.model';
  */
 @Resolver(() => TicketModel)
 export class TicketAssigneeResolver {
-  constructor(private readonly loaders: AgentLoaderFactory) {}
+  constructor(
+    private readonly loaders: AgentLoaderFactory,
+    prefetch: TicketPagePrefetch,
+  ) {
+    // A page's assignees in one query before graphql-js walks it: every assignee is then a value,
+    // not a promise per ticket (TicketPagePrefetch).
+    prefetch.register(async (tickets, fields, ctx) => {
+      const loaders = this.loaders.for(ctx);
+      const prefetched = loaders.prefetched;
+      if (!prefetched || !fields.has('assignee')) return;
+      const ids = [...new Set(tickets.map((t) => t.assigneeId).filter((id): id is string => !!id))];
+      if (ids.length === 0) return;
+      const agents = await loaders.agent.loadMany(ids);
+      ids.forEach((id, i) => {
+        const a = agents[i];
+        if (!(a instanceof Error)) prefetched.set(id, a);
+      });
+    });
+  }
 
   @ResolveField(() => AgentModel, {
     nullable: true,
     description: 'null while unassigned (or assigned to an unregistered id).',
   })
-  async assignee(@Parent() ticket: TicketModel, @Context() ctx: GraphqlContext): Promise<AgentModel | null> {
-    if (!ticket.assigneeId) return null;
-    const agent = await this.loaders.for(ctx).agent.load(ticket.assigneeId);
-    return agent ? toAgentModel(agent) : null;
+  // No parameter decorators on purpose: @nestjs/graphql then calls the method as a plain GraphQL
+  // resolver (parent, args, context), without the per-call param pipeline (guards, interceptors
+  // and filters do not run on field resolvers here anyway): once per ticket of a page.
+  assignee(
+    ticket: TicketModel,
+    _args: unknown,
+    ctx: GraphqlContext,
+  ): AgentModel | null | Promise<AgentModel | null> {
+    const id = ticket.assigneeId;
+    if (!id) return null;
+    const loaders = this.loaders.for(ctx);
+    const known = loaders.prefetched?.get(id);
+    if (known !== undefined) return known ? toAgentModel(known) : null;
+    return loaders.agent.load(id).then((agent) => (agent ? toAgentModel(agent) : null));
   }
 }

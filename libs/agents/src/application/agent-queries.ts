@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { Tx } from '@kefu/platform';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
-import { AgentDirectory } from '@kefu/tickets/api/graphql/agent-directory';
+import { Tx, preparedSql, readRows } from '@kefu/platform';
+import { Tier } from '@kefu/kernel';
+import { AgentDirectory } from '@kefu/tickets';
 import { DataSource } from 'typeorm';
 import { AgentRow, AgentView, toAgentView } from './agent-view';
+
+// Every page of tickets with assignees runs it (through the DataLoader): prepared, columns named.
+const AGENTS_BY_IDS = preparedSql(
+  'agents_by_ids',
+  `SELECT id, name, tier, languages, categories, available, max_open_tickets, created_at, updated_at, version
+     FROM agent_view WHERE id = ANY($1)`,
+);
 
 /** Statuses in which a ticket still weighs on its assignee. */
 const DONE_STATUSES = ['solved', 'closed'];
@@ -28,7 +35,7 @@ export class AgentQueries implements AgentDirectory {
   /** Agents by id, in one query (DataLoader batches); unknown ids are absent from the map. */
   async byIds(ids: readonly string[]): Promise<Map<string, AgentView>> {
     if (ids.length === 0) return new Map();
-    const rows = (await this.ds.query(`SELECT * FROM agent_view WHERE id = ANY($1)`, [ids])) as AgentRow[];
+    const rows = await readRows<AgentRow>(this.ds, AGENTS_BY_IDS, [ids]);
     return new Map(rows.map((r) => [r.id, toAgentView(r)]));
   }
 

@@ -1,4 +1,4 @@
-import { Category, Tier } from '@kefu/tickets/domain/ticket.types';
+import { Category, Tier } from '@kefu/kernel';
 
 /** An agent as the read model (agent_view) holds it; GraphQL maps from this. */
 export interface AgentView {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CommandBody,
   CommandResult,
   CommandRunner,
-  Decider,
   DomainError,
   Principal,
   withDomainErrors,
 } from '@kefu/platform';
-import { actorFromPrincipal } from '@kefu/tickets/application/actor';
+import { Decider } from '@kefu/kernel';
 import { AgentCommand, RegisterAgentData } from '../domain/agent.commands';
 import { AGENT_STREAM_TYPE, AgentState, agentDecider } from '../domain/agent.decider';
 import { AgentEvent } from '../domain/agent.events';
@@ -47,12 +47,11 @@ export class AgentsService {
     agentId: string,
     command: Pick<AgentCommand, 'type' | 'data'>,
   ): Promise<CommandResult<AgentView>> {
-    const actor = actorFromPrincipal(principal);
     return this.commands.handle({
       streamType: AGENT_STREAM_TYPE,
       streamId: agentStreamId(agentId),
       decider,
-      command: { ...command, actor, now: new Date().toISOString() } as AgentCommand,
+      command: this.commands.stamp<AgentCommand>(principal, command as CommandBody<AgentCommand>),
       project: (tx, events) => this.projection.apply(tx, events),
       respond: async (tx) => {
         const view = await this.queries.byIdIn(tx, agentId);

@@ -1,6 +1,5 @@
 // What someone asks of an agent's stream, in the imperative.
-import { Command } from '@kefu/tickets/domain/decider';
-import { Category, Tier } from '@kefu/tickets/domain/ticket.types';
+import { Command, Category, Tier } from '@kefu/kernel';
 
 /**
  * Registers an agent, or updates the profile of one already registered. On an update, omitted

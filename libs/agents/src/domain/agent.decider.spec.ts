@@ -1,6 +1,5 @@
-import { Actor } from '@kefu/tickets/domain/decider';
-import { deciderSpec } from '@kefu/tickets/domain/testing';
-import { Category, Tier } from '@kefu/tickets/domain/ticket.types';
+import { Actor, Category, Tier } from '@kefu/kernel';
+import { deciderSpec } from '@kefu/test-fixtures/domain';
 import { AgentCommand, RegisterAgentData } from './agent.commands';
 import { agentDecider } from './agent.decider';
 import { AgentEvent, AgentRegistered } from './agent.events';

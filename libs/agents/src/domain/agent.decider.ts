@@ -1,8 +1,9 @@
 // One stream per agent (id = the JWT `sub`): its routing profile and whether it takes work now.
 // Checks run as for tickets: forbidden → validation_failed → not_found/invalid_transition.
-import { ActorRole, Decider, DomainRuleError } from '@kefu/tickets/domain/decider';
-import { CATEGORIES, Category, TIERS, Tier } from '@kefu/tickets/domain/ticket.types';
 import {
+  ActorRole,
+  Decider,
+  DomainRuleError,
   Violations,
   absent,
   integerIn,
@@ -11,7 +12,11 @@ import {
   requiredText,
   sameItems,
   unique,
-} from '@kefu/tickets/domain/validation';
+  CATEGORIES,
+  Category,
+  TIERS,
+  Tier,
+} from '@kefu/kernel';
 import { AgentCommand, RegisterAgent, SetAgentAvailability } from './agent.commands';
 import { AgentEvent, AgentProfile, AgentProfileUpdatedData } from './agent.events';
 

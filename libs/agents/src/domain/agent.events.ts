@@ -1,6 +1,5 @@
 // What happened to an agent's profile and presence, in the past tense.
-import { DomainEvent } from '@kefu/tickets/domain/decider';
-import { Category, Tier } from '@kefu/tickets/domain/ticket.types';
+import { DomainEvent, Category, Tier } from '@kefu/kernel';
 
 export interface AgentProfile {
   /** The `sub` of the agent's tokens. */

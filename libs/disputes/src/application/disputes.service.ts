@@ -1,29 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AppConfig,
+  Caller,
+  CommandBody,
   CommandResult,
   CommandRunner,
   IdempotencyRequest,
+  Inbox,
   PiiVault,
   Principal,
   Tx,
+  customerFieldsOf,
   linkStreamToTicket,
-  processOnce,
-  withDomainErrors,
-} from '@kefu/platform';
-import {
-  RefundsService,
-  SYSTEM_PRINCIPAL,
-  customerOfTicket,
   lockStream,
   openedCustomerIn,
-  sealingCustomerOf,
   sealingSubject,
-  visibleTicketIn,
-} from '@kefu/refunds';
-import { TicketQueries, TicketsService, actorFromPrincipal } from '@kefu/tickets';
-import { Actor } from '@kefu/tickets/domain/decider';
-import { Attachment, CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
+  withDomainErrors,
+} from '@kefu/platform';
+import { RefundsService } from '@kefu/refunds';
+import { TicketQueries, TicketsService, customerOfTicket, visibleTicketIn } from '@kefu/tickets';
+import { SYSTEM, CustomerRef, TransactionRef } from '@kefu/kernel';
+import { Attachment } from '@kefu/tickets/domain';
 import { createHash, randomUUID } from 'node:crypto';
 import { DisputeCommand } from '../domain/dispute.commands';
 import { DISPUTE_STREAM_TYPE, DisputeState, disputeDecider, isActive } from '../domain/dispute.decider';
@@ -58,7 +55,6 @@ const decider = withDomainErrors<DisputeState, DisputeCommand, DisputeEvent>(dis
 const slotDecider = withDomainErrors<DisputeSlotState, DisputeSlotCommand, DisputeSlotEvent>(
   disputeSlotDecider,
 );
-const SYSTEM_ACTOR: Actor = { role: 'system', id: 'kefu-worker' };
 
 /**
  * The refund a dispute's award creates: derived from the dispute id, so however often a decision is
@@ -69,8 +65,11 @@ export function refundIdForDispute(disputeId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-type CommandBody = DistributiveOmit<Exclude<DisputeCommand, { type: 'OpenDispute' }>, 'actor' | 'now'>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type OpenDispute = Extract<DisputeCommand, { type: 'OpenDispute' }>;
+/** A dispute command without who and when (the pipeline stamps them). */
+type Body = CommandBody<Exclude<DisputeCommand, { type: 'OpenDispute' }>>;
+/** Sealed in dispute events: the customer's contact details, a customer opener's name. */
+const PERSONAL = customerFieldsOf('DisputeOpened');
 
 @Injectable()
 export class DisputesService {
@@ -97,70 +96,63 @@ export class DisputesService {
     input: OpenDisputeInput,
     opts: DisputeCommandOptions = {},
   ): Promise<CommandResult<DisputeView>> {
-    return this.opened(this.openIn(p, input, opts));
+    return this.commands.transaction({ ...this.queries.answering(opts), successStatus: 201 }, (tx) =>
+      this.openIn(tx, p, input),
+    );
   }
 
-  private openIn(p: Principal, input: OpenDisputeInput, opts: DisputeCommandOptions) {
-    return this.commands.transaction({ idempotency: opts.idempotency, successStatus: 201 }, async (tx) => {
-      const actor = actorFromPrincipal(p);
-      const now = new Date().toISOString();
-      const disputeId = randomUUID();
-      let ticketId = input.ticketId;
-      let customer = input.customer;
-      if (ticketId)
-        customer = await openedCustomerIn(
-          this.vault,
-          tx,
-          customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer),
-        );
-      const command: DisputeCommand = {
-        type: 'OpenDispute',
-        actor,
-        now,
-        data: {
-          disputeId,
-          ticketId: ticketId ?? '',
-          customer,
-          transaction: input.transaction,
-          reason: input.reason,
-          claimedAmount: input.claimedAmount,
-          policy: {
-            merchantResponseSeconds: this.config.disputeMerchantResponseSeconds,
-            customerEvidenceSeconds: this.config.disputeCustomerEvidenceSeconds,
-          },
-        },
-      };
-      decider.decide(command, decider.initialState()); // refuse bad input before opening a ticket
-      const slotId = disputeSlotStreamId(input.transaction.id);
-      await lockStream(tx, slotId);
-      await this.slot(tx, slotId, {
-        type: 'ClaimDisputeSlot',
-        actor,
-        now,
-        data: { disputeId, transactionId: input.transaction.id },
-      });
-      if (!ticketId) {
-        const ticket = await this.tickets.openIn(tx, p, {
-          subject: `Dispute of transaction ${input.transaction.id}`,
-          description: input.reason,
-          category: 'transaction_dispute',
-          customer,
-          transaction: input.transaction,
-        });
-        ticketId = ticket.id;
-        customer ??= await openedCustomerIn(this.vault, tx, ticket.customer);
-      }
-      await this.handleIn(
-        tx,
+  /** Opens a dispute inside the caller's transaction (see `open`). */
+  async openIn(tx: Tx, caller: Caller, input: OpenDisputeInput): Promise<DisputeView> {
+    const disputeId = randomUUID();
+    let ticketId = input.ticketId;
+    let customer = input.customer;
+    if (ticketId) {
+      const ticket = await visibleTicketIn(tx, this.ticketQueries, caller, ticketId);
+      customer = await openedCustomerIn(this.vault, tx, customerOfTicket(ticket, customer));
+    }
+    const command = this.commands.stamp<OpenDispute>(caller, {
+      type: 'OpenDispute',
+      data: {
         disputeId,
-        { ...command, data: { ...command.data, ticketId, customer } },
-        { isNew: true },
-      );
-      await linkStreamToTicket(tx, disputeId, ticketId);
-      if (input.claimedAmount > this.config.disputeEscalationAmount)
-        await this.escalate(tx, ticketId, disputeId, input);
-      return (await this.queries.byIdIn(tx, disputeId))!;
+        ticketId: ticketId ?? '',
+        customer,
+        transaction: input.transaction,
+        reason: input.reason,
+        claimedAmount: input.claimedAmount,
+        policy: {
+          merchantResponseSeconds: this.config.disputeMerchantResponseSeconds,
+          customerEvidenceSeconds: this.config.disputeCustomerEvidenceSeconds,
+        },
+      },
     });
+    decider.decide(command, decider.initialState()); // refuse bad input before opening a ticket
+    const slotId = disputeSlotStreamId(input.transaction.id);
+    await lockStream(tx, slotId);
+    await this.slot(tx, slotId, command, {
+      type: 'ClaimDisputeSlot',
+      data: { disputeId, transactionId: input.transaction.id },
+    });
+    if (!ticketId) {
+      const ticket = await this.tickets.openIn(tx, caller, {
+        subject: `Dispute of transaction ${input.transaction.id}`,
+        description: input.reason,
+        category: 'transaction_dispute',
+        customer,
+        transaction: input.transaction,
+      });
+      ticketId = ticket.id;
+      customer ??= await openedCustomerIn(this.vault, tx, ticket.customer);
+    }
+    await this.handleIn(
+      tx,
+      disputeId,
+      { ...command, data: { ...command.data, ticketId, customer } },
+      { isNew: true },
+    );
+    await linkStreamToTicket(tx, disputeId, ticketId);
+    if (input.claimedAmount > this.config.disputeEscalationAmount)
+      await this.escalate(tx, ticketId, disputeId, input);
+    return (await this.queries.byIdIn(tx, disputeId))!;
   }
 
   submitEvidence(
@@ -202,22 +194,20 @@ export class DisputesService {
   }
 
   /** The merchant-deadline timer: a dispute still awaiting the merchant moves to review. */
-  async merchantDeadline(disputeId: string, inbox: { handler: string; messageId: string }): Promise<boolean> {
-    const r = await this.commands.transaction({}, async (tx) => {
-      let moved = false;
-      await processOnce(tx, inbox.handler, inbox.messageId, async () => {
+  async merchantDeadline(disputeId: string, inbox: Inbox): Promise<boolean> {
+    const r = await this.commands.transaction(
+      { inbox: { ...inbox, redelivered: () => Promise.resolve(false) } },
+      async (tx) => {
         const before = await this.queries.byIdIn(tx, disputeId);
-        const state = await this.handleIn(tx, disputeId, {
-          type: 'MerchantDeadlinePassed',
-          actor: SYSTEM_ACTOR,
-          now: new Date().toISOString(),
-          data: {},
-        });
+        const state = await this.handleIn(
+          tx,
+          disputeId,
+          this.commands.stamp<DisputeCommand>(SYSTEM, { type: 'MerchantDeadlinePassed', data: {} }),
+        );
         // before.status: moved by this job, not by the merchant's evidence earlier.
-        moved = before?.status === 'awaiting_merchant' && state.status === 'under_review';
-      });
-      return moved;
-    });
+        return before?.status === 'awaiting_merchant' && state.status === 'under_review';
+      },
+    );
     return r.result;
   }
 
@@ -225,64 +215,49 @@ export class DisputesService {
     p: Principal,
     id: string,
     opts: DisputeCommandOptions & { successStatus?: number },
-    body: CommandBody,
-  ): Promise<CommandResult<DisputeView>> {
-    return this.opened(this.runIn(p, id, opts, body));
-  }
-
-  /** The stored idempotent response keeps the contact details sealed; the caller gets them opened. */
-  private async opened(pending: Promise<CommandResult<DisputeView>>): Promise<CommandResult<DisputeView>> {
-    const r = await pending;
-    return { ...r, result: (await this.queries.reveal([r.result]))[0] };
-  }
-
-  private runIn(
-    p: Principal,
-    id: string,
-    opts: DisputeCommandOptions & { successStatus?: number },
-    body: CommandBody,
+    body: Body,
   ): Promise<CommandResult<DisputeView>> {
     return this.commands.transaction(
-      {
-        idempotency: opts.idempotency,
-        successStatus: opts.successStatus,
-        retries: opts.expectedVersion === undefined ? 5 : 0,
-      },
-      async (tx) => {
-        const before = await this.queries.visibleIn(tx, p, id);
-        const actor = actorFromPrincipal(p);
-        const now = new Date().toISOString();
-        const slotId = disputeSlotStreamId(before.transaction.id);
-        await lockStream(tx, slotId);
-        const state = await this.handleIn(tx, id, { ...body, actor, now } as DisputeCommand, {
-          expectedVersion: opts.expectedVersion,
-        });
-        if (!isActive(state) && isActive(before)) {
-          await this.slot(tx, slotId, {
-            type: 'ReleaseDisputeSlot',
-            actor,
-            now,
-            data: { disputeId: id, because: state.status },
-          });
-        }
-        if (body.type === 'DecideDispute' && state.refundId && !before.refundId) {
-          await this.refunds.requestIn(
-            tx,
-            SYSTEM_PRINCIPAL,
-            {
-              ticketId: state.ticketId,
-              customer: await openedCustomerIn(this.vault, tx, state.customer),
-              transaction: state.transaction,
-              amount: state.awardedAmount ?? 0,
-              reason: `Dispute ${id} ${state.outcome}: ${body.data.rationale}`.slice(0, 2000),
-            },
-            { refundId: state.refundId, disputeId: id },
-          );
-          await this.refunds.approveIn(tx, p, state.refundId);
-        }
-        return (await this.queries.byIdIn(tx, id))!;
-      },
+      { ...this.queries.answering(opts), successStatus: opts.successStatus },
+      (tx) => this.executeIn(tx, p, id, body, opts.expectedVersion),
     );
+  }
+
+  private async executeIn(
+    tx: Tx,
+    p: Principal,
+    id: string,
+    body: Body,
+    expectedVersion?: number,
+  ): Promise<DisputeView> {
+    const before = await this.queries.visibleIn(tx, p, id);
+    const slotId = disputeSlotStreamId(before.transaction.id);
+    await lockStream(tx, slotId);
+    const command = this.commands.stamp<DisputeCommand>(p, body);
+    const state = await this.handleIn(tx, id, command, { expectedVersion });
+    if (!isActive(state) && isActive(before)) {
+      await this.slot(tx, slotId, command, {
+        type: 'ReleaseDisputeSlot',
+        data: { disputeId: id, because: state.status },
+      });
+    }
+    if (body.type === 'DecideDispute' && state.refundId && !before.refundId) {
+      // The award: a refund requested by Kefu itself, approved by whoever decided.
+      await this.refunds.openIn(
+        tx,
+        SYSTEM,
+        {
+          ticketId: state.ticketId,
+          customer: await openedCustomerIn(this.vault, tx, state.customer),
+          transaction: state.transaction,
+          amount: state.awardedAmount ?? 0,
+          reason: `Dispute ${id} ${state.outcome}: ${body.data.rationale}`.slice(0, 2000),
+        },
+        { refundId: state.refundId, disputeId: id },
+      );
+      await this.refunds.approveIn(tx, p, state.refundId);
+    }
+    return (await this.queries.byIdIn(tx, id))!;
   }
 
   private async escalate(
@@ -294,7 +269,7 @@ export class DisputesService {
     const ticket = await this.ticketQueries.byIdIn(tx, ticketId);
     // Already with a senior (or closed): nothing to raise.
     if (!ticket || ticket.tier !== 'L1' || ticket.status === 'closed') return;
-    await this.tickets.executeIn(tx, 'system', ticketId, 'EscalateTicket', {
+    await this.tickets.executeIn(tx, SYSTEM, ticketId, 'EscalateTicket', {
       trigger: 'dispute_amount',
       toTier: 'L2',
       reason:
@@ -312,12 +287,12 @@ export class DisputesService {
   ): Promise<DisputeState> {
     // Contact details are encrypted on the way in, with the key of the customer they belong to.
     const subject = sealingSubject(command.type === 'OpenDispute' ? command.data : undefined, command.actor);
-    const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: DISPUTE_STREAM_TYPE,
       streamId: disputeId,
-      decider: seal ? sealingCustomerOf(decider, 'DisputeOpened', seal) : decider,
+      decider,
       command,
+      seal: { with: subject ? await this.vault.sealerFor(tx, subject) : undefined, paths: PERSONAL },
       isNew: opts.isNew,
       expectedVersion: opts.expectedVersion,
       mustExist: command.type === 'OpenDispute' ? undefined : { what: 'Dispute', id: disputeId },
@@ -326,12 +301,18 @@ export class DisputesService {
     });
   }
 
-  private async slot(tx: Tx, streamId: string, command: DisputeSlotCommand): Promise<void> {
+  /** The slot command that goes with a dispute command: same actor, same time. */
+  private async slot(
+    tx: Tx,
+    streamId: string,
+    by: Pick<DisputeCommand, 'actor' | 'now'>,
+    c: CommandBody<DisputeSlotCommand>,
+  ): Promise<void> {
     await this.commands.handleIn(tx, {
       streamType: DISPUTE_SLOT_STREAM_TYPE,
       streamId,
       decider: slotDecider,
-      command,
+      command: { ...c, actor: by.actor, now: by.now } as DisputeSlotCommand,
       respond: () => Promise.resolve(undefined),
     });
   }

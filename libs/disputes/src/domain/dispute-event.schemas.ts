@@ -1,7 +1,6 @@
 // JSON Schemas of the dispute.* payloads that dispute-events.source.ts builds (published in
 // /openapi.json `webhooks`). Closed objects: keep them in step with toPublic there.
-import { JsonSchema, int, nullable, object, oneOfValues, str } from '@kefu/platform/domain/json-schema';
-import { PublicEventType } from '@kefu/platform/domain/public-event-types';
+import { JsonSchema, int, nullable, object, oneOfValues, str, PublicEventType } from '@kefu/platform/domain';
 import { DISPUTE_OUTCOMES, DISPUTE_PARTIES, DISPUTE_STATUSES } from './dispute.types';
 
 const ticket = object(

@@ -1,7 +1,7 @@
 // "At most one open dispute per transaction": the transaction's slot stream. Claiming it is appended
 // with the dispute's first events in one transaction, with the slot's expected version, so two
 // disputes opened at once cannot both claim it.
-import { Command, Decider } from '@kefu/tickets/domain/decider';
+import { Command, Decider } from '@kefu/kernel';
 import { DisputeRuleError } from './dispute.types';
 
 export const DISPUTE_SLOT_STREAM_TYPE = 'dispute-slot';

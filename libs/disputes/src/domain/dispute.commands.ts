@@ -1,5 +1,5 @@
-import { Command } from '@kefu/tickets/domain/decider';
-import { Attachment, CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
+import { Command, CustomerRef, TransactionRef } from '@kefu/kernel';
+import { Attachment } from '@kefu/tickets/domain';
 import { DisputeOutcome, DisputeParty } from './dispute.types';
 
 export interface OpenDisputeData {

@@ -1,5 +1,5 @@
-import { Actor } from '@kefu/tickets/domain/decider';
-import { deciderSpec } from '@kefu/tickets/domain/testing';
+import { Actor } from '@kefu/kernel';
+import { deciderSpec } from '@kefu/test-fixtures/domain';
 import { DisputeCommand, OpenDisputeData } from './dispute.commands';
 import { disputeDecider } from './dispute.decider';
 import { DisputeEvent } from './dispute.events';

@@ -1,13 +1,18 @@
 // The dispute aggregate: open → awaiting_merchant → under_review → won | lost | settled, or withdrawn.
 // "At most one open dispute per transaction" lives on the transaction's slot stream (dispute-slot).
-import { Decider, DomainRuleError, STAFF_ROLES } from '@kefu/tickets/domain/decider';
-import { CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
 import {
-  validateAttachments,
-  validateCustomer,
-  validateTransaction,
-} from '@kefu/tickets/domain/ticket.validation';
-import { Violations, absent, optionalText, requiredText } from '@kefu/tickets/domain/validation';
+  Decider,
+  DomainRuleError,
+  STAFF_ROLES,
+  Violations,
+  absent,
+  isStaff,
+  optionalText,
+  requiredText,
+  CustomerRef,
+  TransactionRef,
+} from '@kefu/kernel';
+import { validateAttachments, validateCustomer, validateTransaction } from '@kefu/tickets/domain';
 import {
   DecideDispute,
   DisputeCommand,
@@ -119,7 +124,6 @@ export function isActive(s: Pick<DisputeState, 'status'>): boolean {
   return (ACTIVE_DISPUTE_STATUSES as readonly string[]).includes(s.status);
 }
 
-const isStaff = (role: string) => (STAFF_ROLES as readonly string[]).includes(role);
 const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
 function open(c: OpenDispute, s: DisputeState): DisputeEvent[] {

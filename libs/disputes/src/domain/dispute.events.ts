@@ -1,4 +1,5 @@
-import { Attachment, CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
+import { Attachment } from '@kefu/tickets/domain';
+import { CustomerRef, TransactionRef } from '@kefu/kernel';
 import { DisputeActorRef, DisputeOutcome, DisputeParty, DisputeStatus } from './dispute.types';
 
 export interface DisputeOpenedData {

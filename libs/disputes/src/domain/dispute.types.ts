@@ -1,5 +1,5 @@
 // Dispute vocabulary (lower case, as REST spells it) and the dispute-specific refusals.
-import { Actor, FieldViolation, RuleErrorCode } from '@kefu/tickets/domain/decider';
+import { PartyRef, RuleError, RuleErrorCode, partyOf } from '@kefu/kernel';
 
 export const DISPUTE_STATUSES = [
   'open',
@@ -30,33 +30,9 @@ export const DECIDER_ROLES = ['senior_agent', 'supervisor'] as const;
 
 export type DisputeErrorCode = RuleErrorCode | 'dispute_already_open' | 'evidence_window_closed';
 
-export class DisputeRuleError extends Error {
-  constructor(
-    readonly code: DisputeErrorCode,
-    message: string,
-    readonly errors: FieldViolation[] = [],
-  ) {
-    super(message);
-    this.name = 'DisputeRuleError';
-  }
-}
+/** A dispute rule's refusal: the kernel's RuleError with the two dispute codes of API.md. */
+export class DisputeRuleError extends RuleError<DisputeErrorCode> {}
 
-export interface DisputeActorRef {
-  kind: 'customer' | 'agent' | 'partner' | 'system';
-  id: string;
-  name?: string;
-}
-
-export function disputeActorOf(actor: Actor): DisputeActorRef {
-  const name = actor.name === undefined ? {} : { name: actor.name };
-  switch (actor.role) {
-    case 'customer':
-      return { kind: 'customer', id: actor.customerId ?? actor.id, ...name };
-    case 'partner':
-      return { kind: 'partner', id: actor.id, ...name };
-    case 'system':
-      return { kind: 'system', id: actor.id, ...name };
-    default:
-      return { kind: 'agent', id: actor.id, ...name };
-  }
-}
+/** How a dispute's people appear (openedBy, evidence submittedBy, decidedBy). */
+export type DisputeActorRef = PartyRef;
+export const disputeActorOf = partyOf;

@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
-import { GqlTier } from '@kefu/tickets/api/graphql';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
+import { GqlTier } from '@kefu/platform';
+import { Tier } from '@kefu/kernel';
 import { QueueStatsView } from '../application/queue-stats.queries';
 
 @ObjectType('QueueStats', {

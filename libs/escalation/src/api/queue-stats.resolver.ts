@@ -1,10 +1,16 @@
 import { Args, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { CurrentPrincipal, DomainError, Principal, Roles, STAFF_ROLES, graphqlCodeOf } from '@kefu/platform';
-import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
-import { GqlTier } from '@kefu/tickets/api/graphql';
-import { mapIterator } from '@kefu/tickets/api/graphql/ticket-subscription.resolver';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
+import {
+  CurrentPrincipal,
+  DomainError,
+  Principal,
+  Roles,
+  graphqlCodeOf,
+  GraphqlPubSub,
+  GqlTier,
+} from '@kefu/platform';
+import { STAFF_ROLES, Tier } from '@kefu/kernel';
+import { mapIterator } from '@kefu/tickets';
 import { queueTopic } from '../application/queue-stats.publisher';
 import { QueueStatsQueries, QueueStatsView } from '../application/queue-stats.queries';
 import { QueueStatsModel, toQueueStatsModel } from './queue-stats.model';

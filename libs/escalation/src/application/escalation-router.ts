@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandRunner, Decider, Tx, loadState, processOnce, withDomainErrors } from '@kefu/platform';
-import { SYSTEM_DOMAIN_ACTOR, TicketsService } from '@kefu/tickets';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
+import { CommandBody, CommandRunner, Tx, loadState, withDomainErrors } from '@kefu/platform';
+import { Decider, SYSTEM, Tier } from '@kefu/kernel';
+import { TicketsService } from '@kefu/tickets';
 import { DataSource } from 'typeorm';
 import {
   DequeueEscalationData,
@@ -44,13 +44,16 @@ export class EscalationRouter {
 
   /** Routes one escalation (the job of a TicketEscalated). `inbox` absorbs redeliveries. */
   async route(escalation: EscalationRef, inbox: { messageId: string }): Promise<RouteOutcome> {
-    const { result } = await this.commands.transaction({ retries: 5 }, async (tx) => {
-      let outcome: RouteOutcome = 'already_handled';
-      await processOnce(tx, 'escalation.route', inbox.messageId, async () => {
-        outcome = await this.routeIn(tx, escalation);
-      });
-      return outcome;
-    });
+    const { result } = await this.commands.transaction<RouteOutcome>(
+      {
+        inbox: {
+          handler: 'escalation.route',
+          ...inbox,
+          redelivered: () => Promise.resolve('already_handled'),
+        },
+      },
+      (tx) => this.routeIn(tx, escalation),
+    );
     this.logger.log({ ticketId: escalation.ticketId, toTier: escalation.toTier, outcome: result }, 'routed');
     return result;
   }
@@ -89,13 +92,10 @@ export class EscalationRouter {
       tier,
     ])) as unknown[];
     if (waiting.length === 0) return 0;
-    const { result } = await this.commands.transaction({ retries: 5 }, async (tx) => {
-      let assigned = 0;
-      await processOnce(tx, 'escalation.drain', inbox.messageId, async () => {
-        assigned = await this.drainIn(tx, tier);
-      });
-      return assigned;
-    });
+    const { result } = await this.commands.transaction(
+      { inbox: { handler: 'escalation.drain', ...inbox, redelivered: () => Promise.resolve(0) } },
+      (tx) => this.drainIn(tx, tier),
+    );
     if (result > 0) this.logger.log({ tier, assigned: result }, 'queue drained');
     return result;
   }
@@ -131,7 +131,7 @@ export class EscalationRouter {
       await this.assign(tx, ticket!, chosen, stream.version, ref);
       // The same transaction goes on choosing: count the ticket against the agent right away.
       chosen.openTickets += 1;
-      chosen.lastAssignedAt = new Date().toISOString();
+      chosen.lastAssignedAt = this.commands.now();
       assigned += 1;
     }
     return assigned;
@@ -144,14 +144,14 @@ export class EscalationRouter {
     expectedVersion: number,
     escalation: EscalationRef,
   ): Promise<void> {
-    await this.tickets.executeIn(tx, 'system', ticket.id, 'AssignTicket', { agentId: agent.id });
+    await this.tickets.executeIn(tx, SYSTEM, ticket.id, 'AssignTicket', { agentId: agent.id });
     await this.decide(tx, expectedVersion, 'RouteEscalation', {
       escalation,
       agentId: agent.id,
       by: 'routing',
       load: agent.openTickets,
     });
-    await noteAssignment(tx, agent.id, new Date().toISOString());
+    await noteAssignment(tx, agent.id, this.commands.now());
   }
 
   /** The queued event of a waiting escalation carries what routing records with it. */
@@ -181,7 +181,10 @@ export class EscalationRouter {
       streamType: ESCALATION_STREAM_TYPE,
       streamId: escalationStreamId(ticketId),
       decider,
-      command: { type, data, actor: SYSTEM_DOMAIN_ACTOR, now: new Date().toISOString() } as EscalationCommand,
+      command: this.commands.stamp<EscalationCommand>(SYSTEM, {
+        type,
+        data,
+      } as CommandBody<EscalationCommand>),
       // The choice was made on this version: if another job moved the stream, reload and retry.
       expectedVersion,
       project: (t, events) => this.queue.apply(t, events),

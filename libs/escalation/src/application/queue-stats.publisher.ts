@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
+import { GraphqlPubSub } from '@kefu/platform';
+import { Tier } from '@kefu/kernel';
 import { QueueStatsQueries, QueueStatsView } from './queue-stats.queries';
 
 /** `queueUpdated(tier)` topics: one per tier, and one for subscribers of every tier. */

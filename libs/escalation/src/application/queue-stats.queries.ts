@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TIERS, Tier } from '@kefu/tickets/domain/ticket.types';
+import { TIERS, Tier } from '@kefu/kernel';
 import { DataSource } from 'typeorm';
 
 /** One tier's queue, as `queueStats` and `queueUpdated` serve it. */

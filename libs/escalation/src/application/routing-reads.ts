@@ -1,5 +1,6 @@
 import { Tx } from '@kefu/platform';
-import { Category, Priority, Tier, TicketStatus } from '@kefu/tickets/domain/ticket.types';
+import { Category, Priority, Tier } from '@kefu/kernel';
+import { TicketStatus } from '@kefu/tickets/domain';
 import { RoutingCandidate } from '../domain/routing';
 
 /** What routing and the triggers need of a ticket (ticket_view, kept inline by the tickets module). */
@@ -12,12 +13,15 @@ export interface RoutableTicket {
   priority: Priority;
   assigneeId: string | null;
   escalationRequested: boolean;
+  /** The customer's segments (e.g. `vip`), lower-case, for ladder rules. */
+  segments: string[];
 }
 
 export async function routableTicket(tx: Tx, id: string): Promise<RoutableTicket | undefined> {
+  // `segments` is the ticket's own list (the partner's and the admin's, normalised at opening).
   return tx.one<RoutableTicket>(
     `SELECT id, status, tier, language, category, priority, assignee_id AS "assigneeId",
-            escalation_requested AS "escalationRequested"
+            escalation_requested AS "escalationRequested", segments
        FROM ticket_view WHERE id = $1`,
     [id],
   );

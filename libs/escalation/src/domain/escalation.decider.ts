@@ -1,7 +1,6 @@
 // One stream per ticket (`escalation-<ticketId>`): each escalation is routed or queued exactly once.
 // Jobs run at least once and may race; a decision already made is an empty result, not an error.
-import { Command, Decider } from '@kefu/tickets/domain/decider';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
+import { Command, Decider, Tier } from '@kefu/kernel';
 import { DequeueReason, EscalationEvent, EscalationRef } from './escalation.events';
 
 export const ESCALATION_STREAM_TYPE = 'escalation';

@@ -1,6 +1,6 @@
 // What routing did with each escalation of a ticket, on the ticket's escalation stream.
-import { DomainEvent } from '@kefu/tickets/domain/decider';
-import { EscalationTrigger, Tier } from '@kefu/tickets/domain/ticket.types';
+import { DomainEvent, Tier } from '@kefu/kernel';
+import { EscalationTrigger } from '@kefu/tickets/domain';
 
 /** Identifies one escalation: the id of its TicketEscalated event, plus what it said. */
 export interface EscalationRef {

@@ -57,3 +57,25 @@ describe('escalation ladder (configured)', () => {
     );
   });
 });
+
+describe('escalation ladder by customer segment', () => {
+  it('by default sends a VIP whose SLA breached to a supervisor, other VIP escalations one rung up', () => {
+    const vip = { segments: ['vip'] };
+    expect(targetTier(DEFAULT_LADDER, input({ ...vip, trigger: 'sla_breach' }))).toBe('L3');
+    expect(targetTier(DEFAULT_LADDER, input({ ...vip, trigger: 'agent' }))).toBe('L2');
+    expect(targetTier(DEFAULT_LADDER, input({ segments: ['new'], trigger: 'sla_breach' }))).toBe('L2');
+    expect(targetTier(DEFAULT_LADDER, input({ trigger: 'sla_breach' }))).toBe('L2');
+  });
+
+  it('matches a configured rule when the customer is in any of its segments', () => {
+    const ladder = parseLadder('[{"segments":["vip","merchant"],"to":"L3"}]');
+    expect(ladder).toEqual([{ segments: ['vip', 'merchant'], to: 'L3' }]);
+    expect(targetTier(ladder, input({ segments: ['merchant'] }))).toBe('L3');
+    expect(targetTier(ladder, input({ segments: [] }))).toBe('L2');
+  });
+
+  it('refuses segments that are not a list of names', () => {
+    expect(() => parseLadder('[{"segments":"vip","to":"L3"}]')).toThrow(/segments must be a list/);
+    expect(() => parseLadder('[{"segments":["VIP!"],"to":"L3"}]')).toThrow(/segments must be a list/);
+  });
+});

@@ -1,23 +1,16 @@
 // The escalation ladder as data: which tier a trigger sends a ticket to, by category, priority and
 // trigger. The first matching rule wins; without one (or when a rule would not raise the tier) the
 // ticket climbs one rung: L1 → L2 (senior agents) → L3 (supervisors).
-import {
-  CATEGORIES,
-  Category,
-  ESCALATION_TRIGGERS,
-  EscalationTrigger,
-  PRIORITIES,
-  Priority,
-  TIERS,
-  Tier,
-  nextTier,
-} from '@kefu/tickets/domain/ticket.types';
+import { CATEGORIES, Category, PRIORITIES, Priority, TIERS, Tier } from '@kefu/kernel';
+import { ESCALATION_TRIGGERS, EscalationTrigger, nextTier } from '@kefu/tickets/domain';
 
 export interface LadderRule {
   /** Empty or absent: any. */
   categories?: Category[];
   priorities?: Priority[];
   triggers?: EscalationTrigger[];
+  /** The customer's segments (e.g. `vip`): the rule matches when the customer is in any of them. */
+  segments?: string[];
   /** Only from this tier; absent: from any tier below `to`. */
   from?: Tier;
   to: Tier;
@@ -32,6 +25,8 @@ export type Ladder = readonly LadderRule[];
 export const DEFAULT_LADDER: Ladder = [
   { triggers: ['complaint', 'low_survey_score'], to: 'L3' },
   { priorities: ['urgent'], triggers: ['sla_breach'], to: 'L3' },
+  // A VIP (large-transaction customer) whose SLA breached is a supervisor's, like an urgent ticket.
+  { segments: ['vip'], triggers: ['sla_breach'], to: 'L3' },
 ];
 
 export interface LadderInput {
@@ -39,6 +34,8 @@ export interface LadderInput {
   category: Category;
   priority: Priority;
   trigger: EscalationTrigger;
+  /** The customer's segments, lower-case (none: a rule naming segments does not match). */
+  segments?: readonly string[];
 }
 
 const rank = (t: Tier) => TIERS.indexOf(t);
@@ -49,6 +46,7 @@ function matches(rule: LadderRule, input: LadderInput): boolean {
     any(rule.categories, input.category) &&
     any(rule.priorities, input.priority) &&
     any(rule.triggers, input.trigger) &&
+    (!rule.segments?.length || rule.segments.some((s) => input.segments?.includes(s) ?? false)) &&
     (rule.from === undefined || rule.from === input.tier) &&
     rank(rule.to) > rank(input.tier)
   );
@@ -77,7 +75,7 @@ export function parseLadder(json: string): Ladder {
       return { to: 'L2' };
     }
     const o = r as Record<string, unknown>;
-    const known = ['categories', 'priorities', 'triggers', 'from', 'to'];
+    const known = ['categories', 'priorities', 'triggers', 'segments', 'from', 'to'];
     for (const k of Object.keys(o)) if (!known.includes(k)) problems.push(`${at}.${k} is not a rule field`);
     const list = <T extends string>(key: string, allowed: readonly T[]): T[] | undefined => {
       const v = o[key];
@@ -108,6 +106,15 @@ export function parseLadder(json: string): Ladder {
     if (categories) rule.categories = categories;
     if (priorities) rule.priorities = priorities;
     if (triggers) rule.triggers = triggers;
+    const segments = o.segments;
+    if (segments !== undefined) {
+      if (
+        !Array.isArray(segments) ||
+        !segments.every((s) => typeof s === 'string' && /^[a-z0-9][a-z0-9_-]{0,39}$/.test(s))
+      )
+        problems.push(`${at}.segments must be a list of segment names (a-z, 0-9, _ and -, e.g. vip)`);
+      else rule.segments = segments as string[];
+    }
     if (from) rule.from = from;
     return rule;
   });

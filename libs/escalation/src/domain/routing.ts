@@ -1,6 +1,6 @@
 // Who gets an escalated ticket: an available agent of the target tier who speaks the ticket's
 // language, serves its category and has room, the least loaded first, ties by longest idle.
-import { Category, Tier } from '@kefu/tickets/domain/ticket.types';
+import { Category, Tier } from '@kefu/kernel';
 
 export interface RoutingCandidate {
   id: string;

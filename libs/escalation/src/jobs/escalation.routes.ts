@@ -1,13 +1,13 @@
-import { AGENT_STREAM_TYPE } from '@kefu/agents/domain/agent.decider';
-import { JobName, JobRequest, QueueName, StoredEvent, jobId } from '@kefu/platform';
-import { TICKET_STREAM_TYPE } from '@kefu/tickets/domain/ticket.decider';
+import { AGENT_STREAM_TYPE } from '@kefu/agents/domain';
+import { JobName, StoredEvent, TimerJobRequest, jobId } from '@kefu/platform';
 import {
+  TICKET_STREAM_TYPE,
   TicketEscalatedData,
   TicketEscalationRequestedData,
   TicketReopenedData,
   TicketStatusChangedData,
-} from '@kefu/tickets/domain/ticket.events';
-import { Tier } from '@kefu/tickets/domain/ticket.types';
+} from '@kefu/tickets/domain';
+import { Tier } from '@kefu/kernel';
 import { EscalationTriggerData } from '../application/escalation-triggers';
 import { EscalationRef } from '../domain/escalation.events';
 
@@ -32,9 +32,8 @@ export interface DrainJobData {
 
 export type RoutableEvent = Pick<StoredEvent, 'streamType' | 'streamId' | 'type' | 'data' | 'eventId'>;
 
-function escalateJob(e: RoutableEvent, data: EscalateJobData): JobRequest<EscalateJobData> {
+function escalateJob(e: RoutableEvent, data: EscalateJobData): TimerJobRequest<EscalateJobData> {
   return {
-    queue: QueueName.Escalations,
     name: JobName.EscalateTicket,
     jobId: jobId('escalate', e.eventId),
     data,
@@ -43,7 +42,7 @@ function escalateJob(e: RoutableEvent, data: EscalateJobData): JobRequest<Escala
 
 /** Triggers that escalate a ticket: an SLA breach, the customer's request, too many reopenings. */
 export function triggerRoute(reopenThreshold: number) {
-  return (e: RoutableEvent): JobRequest<EscalateJobData> | undefined => {
+  return (e: RoutableEvent): TimerJobRequest<EscalateJobData> | undefined => {
     if (e.streamType !== TICKET_STREAM_TYPE) return undefined;
     const ticketId = e.streamId;
     switch (e.type) {
@@ -54,6 +53,7 @@ export function triggerRoute(reopenThreshold: number) {
           ticketId,
           trigger: 'sla_breach',
           reason: `SLA ${d.target} target breached${due}`,
+          breach: { target: d.target, eventId: e.eventId },
         });
       }
       case 'TicketEscalationRequested': {
@@ -73,11 +73,10 @@ export function triggerRoute(reopenThreshold: number) {
 }
 
 /** Every TicketEscalated, whatever its trigger or origin module, is routed in its new tier. */
-export function routingRoute(e: RoutableEvent): JobRequest<RouteJobData> | undefined {
+export function routingRoute(e: RoutableEvent): TimerJobRequest<RouteJobData> | undefined {
   if (e.streamType !== TICKET_STREAM_TYPE || e.type !== 'TicketEscalated') return undefined;
   const d = e.data as TicketEscalatedData;
   return {
-    queue: QueueName.Escalations,
     name: JobName.RouteEscalation,
     jobId: jobId('route', e.eventId),
     data: {
@@ -94,9 +93,8 @@ export function routingRoute(e: RoutableEvent): JobRequest<RouteJobData> | undef
  * Someone may take waiting tickets now: an agent came online or changed profile (tier, languages,
  * categories, capacity), or an assigned ticket was solved or closed (its agent has room again).
  */
-export function drainRoute(e: RoutableEvent): JobRequest<DrainJobData> | undefined {
-  const drain = (data: DrainJobData): JobRequest<DrainJobData> => ({
-    queue: QueueName.Escalations,
+export function drainRoute(e: RoutableEvent): TimerJobRequest<DrainJobData> | undefined {
+  const drain = (data: DrainJobData): TimerJobRequest<DrainJobData> => ({
     name: JobName.DrainEscalationQueue,
     jobId: jobId('drain', e.eventId),
     data,

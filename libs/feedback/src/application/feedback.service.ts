@@ -124,7 +124,7 @@ export class FeedbackService {
     }
     return this.commands.transaction({ idempotency: opts.idempotency, successStatus: 201 }, async (tx) => {
       const feedbackId = randomUUID();
-      const at = new Date().toISOString();
+      const at = this.commands.now();
       let ticketId = checked.ticketId;
       if (needsSupervisor(checked)) {
         const reason = `Complaint about agent ${checked.agentId}: ${checked.body.slice(0, 1500)}`;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Tx } from '@kefu/platform';
 import { TicketQueries, TicketsService } from '@kefu/tickets';
-import { FEEDBACK_SERVICE_PRINCIPAL } from './errors';
+import { SYSTEM } from '@kefu/kernel';
 
 export type SupervisorTrigger = 'low_survey_score' | 'complaint';
 
@@ -24,7 +24,7 @@ export class SupervisorEscalation {
     if (!ticket) throw new Error(`ticket ${ticketId} vanished`);
     let target = ticket;
     if (ticket.status === 'closed') {
-      target = await this.tickets.openIn(tx, FEEDBACK_SERVICE_PRINCIPAL, {
+      target = await this.tickets.openIn(tx, SYSTEM, {
         subject: `Follow-up to ${ticket.number}: ${trigger === 'complaint' ? 'complaint' : 'low satisfaction score'}`,
         description: reason,
         category: trigger === 'complaint' ? 'complaint' : ticket.category,
@@ -35,14 +35,14 @@ export class SupervisorEscalation {
       });
     }
     if (target.tier !== 'L3')
-      await this.tickets.executeIn(tx, FEEDBACK_SERVICE_PRINCIPAL, target.id, 'EscalateTicket', {
+      await this.tickets.executeIn(tx, SYSTEM, target.id, 'EscalateTicket', {
         toTier: 'L3',
         trigger,
         reason,
       });
     // Already with the supervisors: escalation cannot go higher, so they get a note instead.
     else
-      await this.tickets.executeIn(tx, FEEDBACK_SERVICE_PRINCIPAL, target.id, 'AddInternalNote', {
+      await this.tickets.executeIn(tx, SYSTEM, target.id, 'AddInternalNote', {
         messageId: randomUUID(),
         body: `Follow-up for a supervisor (${trigger}): ${reason}`,
       });

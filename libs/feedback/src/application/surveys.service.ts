@@ -7,7 +7,7 @@ import {
   IdempotencyRequest,
   Tx,
   linkStreamToTicket,
-  processOnce,
+  Inbox,
   withDomainErrors,
   fromRuleError,
 } from '@kefu/platform';
@@ -37,8 +37,6 @@ import { SurveyTokens, hashSurveyToken, looksLikeSurveyToken, surveyIdFor } from
 import { ScheduledSurvey, SURVEY_COLUMNS, SurveyRow, SurveyView, toSurveyView } from './survey-view';
 
 const decider = withDomainErrors(surveyDecider);
-
-type Inbox = { handler: string; messageId: string };
 
 /** Surveys: sent by the worker after a solve, reminded, expired, answered by token. */
 @Injectable()
@@ -79,7 +77,7 @@ export class SurveysService {
       throw fromRuleError(e);
     }
     return this.commands.transaction({ idempotency: opts.idempotency }, async (tx) => {
-      const at = new Date().toISOString();
+      const at = this.commands.now();
       const data: SurveySettingsUpdatedData = { ...settings, at };
       const appended = await this.store.append(tx, {
         streamId: SURVEY_SETTINGS_STREAM_ID,
@@ -97,47 +95,41 @@ export class SurveysService {
    * closing: a reopen cancels, a second solve has its own job) or if the survey already went out.
    */
   async sendForSolve(ticketId: string, solveEventId: string, inbox: Inbox): Promise<string | undefined> {
-    const r = await this.commands.transaction({}, async (tx) => {
-      let sent: string | undefined;
-      await processOnce(tx, inbox.handler, inbox.messageId, async () => {
-        const events = await this.store.readStream(tx, ticketId);
-        const at = events.findIndex((e) => e.eventId === solveEventId);
-        if (at < 0) return;
-        const movedOn = events
-          .slice(at + 1)
-          .some(
-            (e) => e.type === 'TicketStatusChanged' && (e.data as TicketStatusChangedData).to !== 'closed',
-          );
-        if (movedOn) return;
-        let ticket = ticketDecider.initialState();
-        for (const e of events.slice(0, at + 1))
-          ticket = ticketDecider.evolve(ticket, { type: e.type, data: e.data } as TicketEvent);
-        if (!ticket.exists) return;
-        const settings = await this.settings(tx);
-        const surveyId = surveyIdFor(solveEventId);
-        const now = new Date().toISOString();
-        const appended = await this.run(tx, surveyId, {
-          type: 'SendSurvey',
-          now,
-          data: {
-            surveyId,
-            ticketId,
-            solveEventId,
-            tokenHash: hashSurveyToken(this.tokens.tokenFor(surveyId)),
-            ...(ticket.assigneeId ? { agentId: ticket.assigneeId } : {}),
-            tier: ticket.tier,
-            category: ticket.category,
-            channel: ticket.channel,
-            solvedAt: (events[at].data as TicketStatusChangedData).at,
-            ...surveyTimes(now, settings),
-          },
-        });
-        if (appended) {
-          await linkStreamToTicket(tx, surveyId, ticketId);
-          sent = surveyId;
-        }
+    const once = { ...inbox, redelivered: () => Promise.resolve(undefined) };
+    const r = await this.commands.transaction<string | undefined>({ inbox: once }, async (tx) => {
+      const events = await this.store.readStream(tx, ticketId);
+      const at = events.findIndex((e) => e.eventId === solveEventId);
+      if (at < 0) return undefined;
+      const movedOn = events
+        .slice(at + 1)
+        .some((e) => e.type === 'TicketStatusChanged' && (e.data as TicketStatusChangedData).to !== 'closed');
+      if (movedOn) return undefined;
+      let ticket = ticketDecider.initialState();
+      for (const e of events.slice(0, at + 1))
+        ticket = ticketDecider.evolve(ticket, { type: e.type, data: e.data } as TicketEvent);
+      if (!ticket.exists) return undefined;
+      const settings = await this.settings(tx);
+      const surveyId = surveyIdFor(solveEventId);
+      const now = this.commands.now();
+      const appended = await this.run(tx, surveyId, {
+        type: 'SendSurvey',
+        now,
+        data: {
+          surveyId,
+          ticketId,
+          solveEventId,
+          tokenHash: hashSurveyToken(this.tokens.tokenFor(surveyId)),
+          ...(ticket.assigneeId ? { agentId: ticket.assigneeId } : {}),
+          tier: ticket.tier,
+          category: ticket.category,
+          channel: ticket.channel,
+          solvedAt: (events[at].data as TicketStatusChangedData).at,
+          ...surveyTimes(now, settings),
+        },
       });
-      return sent;
+      if (!appended) return undefined;
+      await linkStreamToTicket(tx, surveyId, ticketId);
+      return surveyId;
     });
     return r.result;
   }
@@ -151,7 +143,7 @@ export class SurveysService {
   async expire(surveyId: string, inbox: Inbox): Promise<boolean> {
     const current = (await this.commands.transaction({}, (tx) => this.byIdIn(tx, surveyId))).result;
     // Early (another host's clock): fail so BullMQ retries later, rather than consume the job.
-    if (current?.status === 'sent' && Date.now() < Date.parse(current.expiresAt))
+    if (current?.status === 'sent' && this.commands.clock.now().getTime() < Date.parse(current.expiresAt))
       throw new Error(`survey ${surveyId} is not due to expire before ${current.expiresAt}`);
     return this.job(surveyId, inbox, 'ExpireSurvey');
   }
@@ -199,7 +191,7 @@ export class SurveysService {
   ): Promise<CommandResult<SurveyView>> {
     return this.commands.transaction({ idempotency: opts.idempotency, successStatus: 201 }, async (tx) => {
       const current = await this.rowByToken(tx, token);
-      const now = new Date().toISOString();
+      const now = this.commands.now();
       await this.run(tx, current.id, { type: 'RespondToSurvey', now, data: input });
       const answered = (await this.byIdIn(tx, current.id))!;
       if (answered.score !== null && isLowScore(answered.score)) {
@@ -232,13 +224,10 @@ export class SurveysService {
   }
 
   private async job(surveyId: string, inbox: Inbox, type: 'RemindSurvey' | 'ExpireSurvey'): Promise<boolean> {
-    const r = await this.commands.transaction({}, async (tx) => {
-      let changed = false;
-      await processOnce(tx, inbox.handler, inbox.messageId, async () => {
-        changed = await this.run(tx, surveyId, { type, now: new Date().toISOString() });
-      });
-      return changed;
-    });
+    const r = await this.commands.transaction(
+      { inbox: { ...inbox, redelivered: () => Promise.resolve(false) } },
+      (tx) => this.run(tx, surveyId, { type, now: this.commands.now() }),
+    );
     return r.result;
   }
 

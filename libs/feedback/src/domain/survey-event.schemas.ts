@@ -1,7 +1,6 @@
 // JSON Schemas of the survey.* payloads that survey-public-events.ts builds (published in
 // /openapi.json `webhooks`). Closed objects: keep them in step with toPublic there.
-import { JsonSchema, int, nullable, object, str } from '@kefu/platform/domain/json-schema';
-import { PublicEventType } from '@kefu/platform/domain/public-event-types';
+import { JsonSchema, int, nullable, object, str, PublicEventType } from '@kefu/platform/domain';
 
 const base = {
   surveyId: str('uuid'),

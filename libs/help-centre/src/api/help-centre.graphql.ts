@@ -1,9 +1,16 @@
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Public, Roles } from '@kefu/platform';
-import { GraphqlChannel, NodeModel } from '@kefu/platform/auth/api-key.resolver';
-import { CATEGORIES, CHANNELS, Category, Channel } from '@kefu/tickets';
-import { GqlCategory, PageInfoModel, orUndefined, pageSize } from '@kefu/tickets/api/graphql';
+import {
+  Public,
+  Roles,
+  GraphqlChannel,
+  NodeModel,
+  GqlCategory,
+  PageInfoModel,
+  orUndefined,
+  pageSize,
+} from '@kefu/platform';
+import { CATEGORIES, CHANNELS, Category, Channel } from '@kefu/kernel';
 import { HelpArticleView, HelpCentreService } from '../application/help-centre.service';
 
 @ObjectType('HelpArticle', { implements: () => [NodeModel] })

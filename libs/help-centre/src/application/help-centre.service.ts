@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { DomainError, FieldError } from '@kefu/platform';
-import { CATEGORIES, CHANNELS, Category, Channel } from '@kefu/tickets';
+import { CATEGORIES, CHANNELS, Category, Channel } from '@kefu/kernel';
 import { cjkIndexTerms, cjkQueryTerms, cjkTsquery, splitScripts } from '../domain/cjk-search';
 
 export interface HelpArticleView {

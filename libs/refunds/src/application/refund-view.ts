@@ -1,4 +1,4 @@
-import { CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
+import { CustomerRef, TransactionRef } from '@kefu/kernel';
 import { RefundAuthor, RefundStatus } from '../domain/refund.types';
 
 /** A refund as the read model holds it; REST and GraphQL map from this. */

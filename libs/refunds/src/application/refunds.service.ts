@@ -1,19 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import {
   AppConfig,
+  Caller,
+  CommandBody,
   CommandResult,
   CommandRunner,
   IdempotencyRequest,
+  Inbox,
   PiiVault,
   Principal,
   Tx,
+  customerFieldsOf,
   linkStreamToTicket,
-  processOnce,
+  lockStream,
+  openedCustomerIn,
+  sealingSubject,
   withDomainErrors,
 } from '@kefu/platform';
-import { Actor } from '@kefu/tickets/domain/decider';
-import { CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
-import { TicketQueries, TicketsService, actorFromPrincipal } from '@kefu/tickets';
+import { Actor, SYSTEM, CustomerRef, TransactionRef } from '@kefu/kernel';
+import { TicketQueries, TicketsService, customerOfTicket, visibleTicketIn } from '@kefu/tickets';
 import { randomUUID } from 'node:crypto';
 import { RefundCommand } from '../domain/refund.commands';
 import { REFUND_STREAM_TYPE, RefundState, isOverdue, refundDecider } from '../domain/refund.decider';
@@ -28,15 +33,6 @@ import {
 } from '../domain/refund-ledger.decider';
 import { PayoutResult, RELEASED_STATUSES } from '../domain/refund.types';
 import { RefundViewProjection } from '../projections/refund-view.projection';
-import {
-  SYSTEM_PRINCIPAL,
-  customerOfTicket,
-  lockStream,
-  openedCustomerIn,
-  sealingCustomerOf,
-  sealingSubject,
-  visibleTicketIn,
-} from './money-principal';
 import { RefundQueries } from './refund-queries';
 import { RefundView } from './refund-view';
 
@@ -57,10 +53,16 @@ const decider = withDomainErrors<RefundState, RefundCommand, RefundEvent>(refund
 const ledgerDecider = withDomainErrors<RefundLedgerState, RefundLedgerCommand, RefundLedgerEvent>(
   refundLedgerDecider,
 );
+/** Sealed in refund events: the customer's contact details, a customer requester's name. */
+const PERSONAL = customerFieldsOf('RefundRequested');
+
+type RequestRefund = Extract<RefundCommand, { type: 'RequestRefund' }>;
+/** A refund command without who and when (the pipeline stamps them). */
+type Body = CommandBody<Exclude<RefundCommand, { type: 'RequestRefund' }>>;
 
 /**
- * Refund commands, each one transaction. The public service other modules use: a won dispute calls
- * `requestIn` + `approveIn` inside its own transaction (the refunds module knows nothing of disputes).
+ * Refund commands on the platform's pipeline. The public service other modules use: a won dispute
+ * calls `openIn` + `approveIn` inside its own transaction (the refunds module knows nothing of disputes).
  */
 @Injectable()
 export class RefundsService {
@@ -79,10 +81,8 @@ export class RefundsService {
     input: RequestRefundInput,
     opts: RefundCommandOptions = {},
   ): Promise<CommandResult<RefundView>> {
-    return this.opened(
-      this.commands.transaction({ idempotency: opts.idempotency, successStatus: 201 }, (tx) =>
-        this.requestIn(tx, p, input),
-      ),
+    return this.commands.transaction({ ...this.queries.answering(opts), successStatus: 201 }, (tx) =>
+      this.openIn(tx, p, input),
     );
   }
 
@@ -91,28 +91,21 @@ export class RefundsService {
    * appends the refund's first event and its reservation on the transaction's ledger stream together
    * (the cap), and links the refund to its ticket for webhooks.
    */
-  async requestIn(
+  async openIn(
     tx: Tx,
-    p: Principal,
+    caller: Caller,
     input: RequestRefundInput,
     link: { refundId?: string; disputeId?: string } = {},
   ): Promise<RefundView> {
-    const actor = actorFromPrincipal(p);
-    const now = new Date().toISOString();
     const refundId = link.refundId ?? randomUUID();
     let ticketId = input.ticketId;
     let customer = input.customer;
     if (ticketId) {
-      customer = await openedCustomerIn(
-        this.vault,
-        tx,
-        customerOfTicket(await visibleTicketIn(tx, this.ticketQueries, p, ticketId), customer),
-      );
+      const ticket = await visibleTicketIn(tx, this.ticketQueries, caller, ticketId);
+      customer = await openedCustomerIn(this.vault, tx, customerOfTicket(ticket, customer));
     }
-    const command: RefundCommand = {
+    const command = this.commands.stamp<RequestRefund>(caller, {
       type: 'RequestRefund',
-      actor,
-      now,
       data: {
         refundId,
         ticketId: ticketId ?? '',
@@ -126,11 +119,11 @@ export class RefundsService {
           seniorApprovalAmount: this.config.refundSeniorApprovalAmount,
         },
       },
-    };
+    });
     // Validate (window, amounts) before opening a ticket: a refused refund leaves nothing behind.
     decider.decide(command, decider.initialState());
     if (!ticketId) {
-      const ticket = await this.tickets.openIn(tx, p, {
+      const ticket = await this.tickets.openIn(tx, caller, {
         subject: `Refund request for transaction ${input.transaction.id}`,
         description: input.reason,
         category: 'refund',
@@ -144,7 +137,7 @@ export class RefundsService {
     const ledgerId = refundLedgerStreamId(input.transaction.id);
     await lockStream(tx, ledgerId);
     await this.handleIn(tx, refundId, { ...command, data }, { isNew: !link.refundId });
-    await this.ledger(tx, actor, now, {
+    await this.ledger(tx, command, {
       type: 'ReserveRefundAmount',
       data: {
         refundId,
@@ -201,16 +194,15 @@ export class RefundsService {
    * The overdue timer: a refund still processing after `expectedBy` gets a `refund_not_received`
    * follow-up ticket, escalated, and is marked overdue: all in one transaction, once (inbox + state).
    */
-  async handleOverdue(refundId: string, inbox: { handler: string; messageId: string }): Promise<boolean> {
-    const r = await this.commands.transaction({}, async (tx) => {
-      let acted = false;
-      await processOnce(tx, inbox.handler, inbox.messageId, async () => {
+  async handleOverdue(refundId: string, inbox: Inbox): Promise<boolean> {
+    const r = await this.commands.transaction(
+      { inbox: { ...inbox, redelivered: () => Promise.resolve(false) } },
+      async (tx) => {
         const refund = await this.queries.byIdIn(tx, refundId);
-        if (!refund) return;
+        if (!refund) return false;
         const state = await this.stateOf(tx, refundId);
-        const now = new Date().toISOString();
-        if (!isOverdue(state, now)) return;
-        const followUp = await this.tickets.openIn(tx, SYSTEM_PRINCIPAL, {
+        if (!isOverdue(state, this.commands.now())) return false;
+        const followUp = await this.tickets.openIn(tx, SYSTEM, {
           subject: `Refund not received: transaction ${refund.transaction.id}`,
           description:
             `Refund ${refund.id} of ${refund.amount} ${refund.currency} was promised by ${refund.expectedBy} ` +
@@ -220,20 +212,21 @@ export class RefundsService {
           transaction: refund.transaction,
           tags: ['refund-follow-up'],
         });
-        await this.tickets.executeIn(tx, 'system', followUp.id, 'EscalateTicket', {
+        await this.tickets.executeIn(tx, SYSTEM, followUp.id, 'EscalateTicket', {
           trigger: 'refund_overdue',
           reason: `Refund ${refund.id} was not received by its promised date ${refund.expectedBy}.`,
         });
-        await this.handleIn(tx, refundId, {
-          type: 'MarkRefundOverdue',
-          actor: SYSTEM_ACTOR,
-          now,
-          data: { followUpTicketId: followUp.id },
-        });
-        acted = true;
-      });
-      return acted;
-    });
+        await this.handleIn(
+          tx,
+          refundId,
+          this.commands.stamp<RefundCommand>(SYSTEM, {
+            type: 'MarkRefundOverdue',
+            data: { followUpTicketId: followUp.id },
+          }),
+        );
+        return true;
+      },
+    );
     return r.result;
   }
 
@@ -249,39 +242,26 @@ export class RefundsService {
     p: Principal,
     id: string,
     opts: RefundCommandOptions,
-    body: CommandBody,
+    body: Body,
   ): Promise<CommandResult<RefundView>> {
-    return this.opened(
-      this.commands.transaction(
-        { idempotency: opts.idempotency, retries: opts.expectedVersion === undefined ? 5 : 0 },
-        (tx) => this.executeIn(tx, p, id, body, opts.expectedVersion),
-      ),
+    return this.commands.transaction(this.queries.answering(opts), (tx) =>
+      this.executeIn(tx, p, id, body, opts.expectedVersion),
     );
-  }
-
-  /** The stored idempotent response keeps the contact details sealed; the caller gets them opened. */
-  private async opened(pending: Promise<CommandResult<RefundView>>): Promise<CommandResult<RefundView>> {
-    const r = await pending;
-    return { ...r, result: (await this.queries.reveal([r.result]))[0] };
   }
 
   private async executeIn(
     tx: Tx,
     p: Principal,
     id: string,
-    body: CommandBody,
+    body: Body,
     expectedVersion?: number,
   ): Promise<RefundView> {
     const before = await this.queries.visibleIn(tx, p, id);
-    const actor = actorFromPrincipal(p);
-    const now = new Date().toISOString();
-    const ledgerId = refundLedgerStreamId(before.transaction.id);
-    await lockStream(tx, ledgerId);
-    const state = await this.handleIn(tx, id, { ...body, actor, now } as RefundCommand, {
-      expectedVersion,
-    });
+    await lockStream(tx, refundLedgerStreamId(before.transaction.id));
+    const command = this.commands.stamp<RefundCommand>(p, body);
+    const state = await this.handleIn(tx, id, command, { expectedVersion });
     if ((RELEASED_STATUSES as readonly string[]).includes(state.status)) {
-      await this.ledger(tx, actor, now, {
+      await this.ledger(tx, command, {
         type: 'ReleaseRefundAmount',
         data: { refundId: id, because: state.status },
       });
@@ -300,12 +280,12 @@ export class RefundsService {
       command.type === 'RequestRefund' ? command.data : undefined,
       command.actor,
     );
-    const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
     return this.commands.handleIn(tx, {
       streamType: REFUND_STREAM_TYPE,
       streamId: refundId,
-      decider: seal ? sealingCustomerOf(decider, 'RefundRequested', seal) : decider,
+      decider,
       command,
+      seal: { with: subject ? await this.vault.sealerFor(tx, subject) : undefined, paths: PERSONAL },
       isNew: opts.isNew,
       expectedVersion: opts.expectedVersion,
       mustExist: command.type === 'RequestRefund' ? undefined : { what: 'Refund', id: refundId },
@@ -314,13 +294,13 @@ export class RefundsService {
     });
   }
 
+  /** The ledger command that goes with a refund command: same actor, same time. */
   private async ledger(
     tx: Tx,
-    actor: Actor,
-    now: string,
-    c: Omit<RefundLedgerCommand, 'actor' | 'now'>,
+    by: { actor: Actor; now: string },
+    c: CommandBody<RefundLedgerCommand>,
   ): Promise<void> {
-    const command = { ...c, actor, now } as RefundLedgerCommand;
+    const command = { ...c, actor: by.actor, now: by.now } as RefundLedgerCommand;
     const streamId = refundLedgerStreamId(
       command.type === 'ReserveRefundAmount'
         ? command.data.transaction.id
@@ -339,9 +319,3 @@ export class RefundsService {
     return (await this.queries.byIdIn(tx, refundId))!.transaction.id;
   }
 }
-
-/** A refund command without who and when (the service adds them). */
-type CommandBody = DistributiveOmit<Exclude<RefundCommand, { type: 'RequestRefund' }>, 'actor' | 'now'>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-const SYSTEM_ACTOR: Actor = { role: 'system', id: 'kefu-worker' };

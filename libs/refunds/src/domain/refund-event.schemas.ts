@@ -1,7 +1,6 @@
 // JSON Schemas of the refund.* payloads that refund-events.source.ts builds (published in
 // /openapi.json `webhooks`). Closed objects: keep them in step with toPublic there.
-import { JsonSchema, bool, int, nullable, object, str } from '@kefu/platform/domain/json-schema';
-import { PublicEventType } from '@kefu/platform/domain/public-event-types';
+import { JsonSchema, bool, int, nullable, object, str, PublicEventType } from '@kefu/platform/domain';
 
 const ticket = object(
   { id: str('uuid'), number: str(undefined, 'KF-000123'), externalRef: nullable(str()) },

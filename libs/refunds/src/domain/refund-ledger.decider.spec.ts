@@ -1,5 +1,5 @@
-import { Actor } from '@kefu/tickets/domain/decider';
-import { deciderSpec } from '@kefu/tickets/domain/testing';
+import { Actor } from '@kefu/kernel';
+import { deciderSpec } from '@kefu/test-fixtures/domain';
 import { RefundLedgerCommand, RefundLedgerEvent, refundLedgerDecider } from './refund-ledger.decider';
 
 const given = deciderSpec(refundLedgerDecider);

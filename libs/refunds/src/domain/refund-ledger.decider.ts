@@ -1,7 +1,7 @@
 // The cap (DOMAIN.md "money invariant"): one stream per transaction holds every amount reserved by its
 // refunds. A refund's first event and its reservation are appended in one transaction, with the
 // ledger's expected version, so concurrent requests cannot both see the same headroom.
-import { Command, Decider, DomainRuleError } from '@kefu/tickets/domain/decider';
+import { Command, Decider, DomainRuleError } from '@kefu/kernel';
 import { RefundRuleError } from './refund.types';
 
 export const REFUND_LEDGER_STREAM_TYPE = 'refund-ledger';

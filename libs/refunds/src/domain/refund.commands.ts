@@ -1,5 +1,4 @@
-import { Command } from '@kefu/tickets/domain/decider';
-import { CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
+import { Command, CustomerRef, TransactionRef } from '@kefu/kernel';
 import { PayoutResult } from './refund.types';
 
 export interface RequestRefundData {

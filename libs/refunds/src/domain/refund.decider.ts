@@ -1,9 +1,19 @@
 // The refund aggregate: requested → under_review → approved → processing → succeeded | failed, or
 // rejected / canceled before approval. The cap across refunds lives on the ledger stream.
-import { Actor, Decider, DomainRuleError, STAFF_ROLES } from '@kefu/tickets/domain/decider';
-import { validateCustomer, validateTransaction } from '@kefu/tickets/domain/ticket.validation';
-import { absent, requiredText, Violations, optionalText } from '@kefu/tickets/domain/validation';
-import { CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
+import {
+  Actor,
+  Decider,
+  DomainRuleError,
+  STAFF_ROLES,
+  Violations,
+  absent,
+  isStaff,
+  optionalText,
+  requiredText,
+  CustomerRef,
+  TransactionRef,
+} from '@kefu/kernel';
+import { validateCustomer, validateTransaction } from '@kefu/tickets/domain';
 import {
   ApproveRefund,
   CancelRefund,
@@ -125,7 +135,7 @@ export const refundDecider: Decider<RefundState, RefundCommand, RefundEvent> = {
   decide,
 };
 
-const isStaffRole = (a: Actor) => (STAFF_ROLES as readonly string[]).includes(a.role);
+const isStaffRole = (a: Actor) => isStaff(a.role);
 
 function requestRefund(c: RequestRefund, s: RefundState): RefundEvent[] {
   const { actor, now, data } = c;

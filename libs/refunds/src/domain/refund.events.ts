@@ -1,4 +1,4 @@
-import { CustomerRef, TransactionRef } from '@kefu/tickets/domain/ticket.types';
+import { CustomerRef, TransactionRef } from '@kefu/kernel';
 import { PayoutResult, RefundAuthor } from './refund.types';
 
 export interface RefundRequestedData {

@@ -1,5 +1,5 @@
 // Refund vocabulary (lower case, as REST spells it) and the refund-specific refusals.
-import { Actor, FieldViolation, RuleErrorCode } from '@kefu/tickets/domain/decider';
+import { PartyRef, RuleError, RuleErrorCode, partyOf } from '@kefu/kernel';
 
 export const REFUND_STATUSES = [
   'requested',
@@ -33,35 +33,9 @@ export const SENIOR_ROLES = ['senior_agent', 'supervisor'] as const;
 
 export type RefundErrorCode = RuleErrorCode | 'refund_window_expired' | 'refund_exceeds_transaction';
 
-/** A money rule's refusal: the two API.md codes the generic DomainRuleError has no room for. */
-export class RefundRuleError extends Error {
-  constructor(
-    readonly code: RefundErrorCode,
-    message: string,
-    readonly errors: FieldViolation[] = [],
-  ) {
-    super(message);
-    this.name = 'RefundRuleError';
-  }
-}
+/** A money rule's refusal: the kernel's RuleError with the two refund codes of API.md. */
+export class RefundRuleError extends RuleError<RefundErrorCode> {}
 
 /** How a refund's people appear (requestedBy / approvedBy). */
-export interface RefundAuthor {
-  kind: 'customer' | 'agent' | 'partner' | 'system';
-  id: string;
-  name?: string;
-}
-
-export function refundAuthorOf(actor: Actor): RefundAuthor {
-  const name = actor.name === undefined ? {} : { name: actor.name };
-  switch (actor.role) {
-    case 'customer':
-      return { kind: 'customer', id: actor.customerId ?? actor.id, ...name };
-    case 'partner':
-      return { kind: 'partner', id: actor.id, ...name };
-    case 'system':
-      return { kind: 'system', id: actor.id, ...name };
-    default:
-      return { kind: 'agent', id: actor.id, ...name };
-  }
-}
+export type RefundAuthor = PartyRef;
+export const refundAuthorOf = partyOf;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Category } from '@kefu/tickets';
+import { Category } from '@kefu/kernel';
 import { CategoryModel, LabelledText, trainCategoryModel } from '../domain/classifier';
 import { LatinDetector } from '../domain/language';
 import { ArticleDoc, ArticleIndex, buildArticleIndex } from '../domain/ranking';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, PiiVault, Principal, STAFF_ROLES, Tx } from '@kefu/platform';
+import { DomainError, PiiVault, Principal, Tx } from '@kefu/platform';
+import { STAFF_ROLES } from '@kefu/kernel';
 import {
   ANSWER_SESSION_COLUMNS,
   AnswerSessionRow,

@@ -1,4 +1,4 @@
-import { Category, Channel, Priority } from '@kefu/tickets';
+import { Category, Channel, Priority } from '@kefu/kernel';
 import { AnswerStatus, ShownArticle } from '../domain/answer-session.events';
 
 /** A session as the APIs show it (question sealed until PiiVault.reveal opens it). */

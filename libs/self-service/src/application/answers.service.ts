@@ -3,20 +3,29 @@ import {
   CommandResult,
   CommandRunner,
   ConcurrencyError,
-  Decider,
   DomainError,
   IdempotencyRequest,
   PiiVault,
   Principal,
-  STAFF_ROLES,
   Tx,
   fromRuleError,
   loadState,
-  sealPaths,
+  Sealer,
+  sealingDecider,
   withDomainErrors,
 } from '@kefu/platform';
-import { CHANNELS, Category, Channel, CustomerRef, TicketsService } from '@kefu/tickets';
-import { Violations, optionalText } from '@kefu/tickets/domain/validation';
+import {
+  Decider,
+  STAFF_ROLES,
+  CHANNELS,
+  Category,
+  Channel,
+  CustomerRef,
+  SYSTEM,
+  Violations,
+  optionalText,
+} from '@kefu/kernel';
+import { TicketsService } from '@kefu/tickets';
 import { randomUUID } from 'node:crypto';
 import {
   AnswerSessionState,
@@ -108,7 +117,7 @@ export class AnswersService {
         const seal = await this.vault.sealerFor(tx, customerId ?? anonymousSubject(sessionId));
         await this.handleIn(tx, sessionId, seal, {
           type: 'SuggestAnswers',
-          now: new Date().toISOString(),
+          now: this.commands.now(),
           data: {
             asker,
             sessionId,
@@ -147,11 +156,11 @@ export class AnswersService {
   ): Promise<CommandResult<AnsweredSession>> {
     const asker = askerOf(p);
     const r = await this.commands.transaction(
-      { idempotency: opts.idempotency, retries: opts.expectedVersion === undefined ? 5 : 0 },
+      { idempotency: opts.idempotency, expectedVersion: opts.expectedVersion },
       async (tx) => {
         const command: AnswerSessionCommand = {
           type: 'AcceptAnswer',
-          now: new Date().toISOString(),
+          now: this.commands.now(),
           data: { asker, tokenValid: this.tokens.isValid(id, req.token), articleId: req.articleId },
         };
         await this.handleIn(tx, id, undefined, command, opts.expectedVersion);
@@ -185,7 +194,7 @@ export class AnswersService {
       {
         idempotency: opts.idempotency,
         successStatus: 201,
-        retries: opts.expectedVersion === undefined ? 5 : 0,
+        expectedVersion: opts.expectedVersion,
       },
       async (tx) => {
         const { state, version } = await loadState(this.commands.store, tx, id, decider);
@@ -203,7 +212,7 @@ export class AnswersService {
             : suggestPriority(category, question).priority;
         const command: HandOverToHuman = {
           type: 'HandOverToHuman',
-          now: new Date().toISOString(),
+          now: this.commands.now(),
           data: {
             asker,
             tokenValid: this.tokens.isValid(id, req.token),
@@ -227,7 +236,7 @@ export class AnswersService {
           customer: { ...(asker.kind === 'partner' ? (req.customer ?? {}) : {}), id: customerId },
           tags: ['self-service'],
         });
-        await this.tickets.executeIn(tx, 'system', ticket.id, 'AddInternalNote', {
+        await this.tickets.executeIn(tx, SYSTEM, ticket.id, 'AddInternalNote', {
           messageId: randomUUID(),
           body: handoverNote(view!),
         });
@@ -297,18 +306,9 @@ function askerOf(p: Principal | undefined): Asker {
 }
 
 /** The decider, sealing the question of the events it emits (it sees the question clear). */
-function sealingQuestion(seal: (clear: string) => string): SessionDecider {
-  return {
-    ...decider,
-    decide: (c, s) =>
-      decider
-        .decide(c, s)
-        .map((e) =>
-          e.type === 'AnswersSuggested' || e.type === 'HandedOverToHuman'
-            ? ({ ...e, data: sealPaths(e.data, ['question'], seal) } as AnswerSessionEvent)
-            : e,
-        ),
-  };
+const QUESTION_EVENTS: ReadonlySet<string> = new Set(['AnswersSuggested', 'HandedOverToHuman']);
+function sealingQuestion(seal: Sealer): SessionDecider {
+  return sealingDecider(decider, seal, (e) => (QUESTION_EVENTS.has(e.type) ? ['question'] : []));
 }
 
 function rules<T>(f: () => T): T {

@@ -1,4 +1,4 @@
-import { deciderSpec } from '@kefu/tickets/domain/testing';
+import { deciderSpec } from '@kefu/test-fixtures/domain';
 import { answerSessionDecider } from './answer-session.decider';
 import { AnswerSessionCommand, AnswerSessionEvent, Asker, SuggestAnswers } from './answer-session.events';
 

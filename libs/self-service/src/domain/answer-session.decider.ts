@@ -2,9 +2,17 @@
 // handed_over (a ticket opened with the question). A deflection that did not hold may still be
 // handed over; a handover is final. Only the asker may record an outcome: the customer (by account),
 // the partner that asked, or an anonymous visitor holding the session's token.
-import { Decider, DomainRuleError } from '@kefu/tickets/domain/decider';
-import { CATEGORIES, CHANNELS, Category, PRIORITIES } from '@kefu/tickets/domain/ticket.types';
-import { Violations, normaliseLanguageTag, requiredText } from '@kefu/tickets/domain/validation';
+import {
+  Decider,
+  DomainRuleError,
+  Violations,
+  normaliseLanguageTag,
+  requiredText,
+  CATEGORIES,
+  CHANNELS,
+  Category,
+  PRIORITIES,
+} from '@kefu/kernel';
 import {
   AcceptAnswer,
   AnswerSessionCommand,

@@ -1,8 +1,7 @@
 // A self-service answer session: a customer's question, what Kefu suggested, and how it ended —
 // resolved by an article (a deflection: no ticket) or handed over to a person (a ticket that starts
 // with everything the customer already said and saw). No outcome recorded = left without saying.
-import { DomainEvent } from '@kefu/tickets/domain/decider';
-import { Category, Channel, Priority } from '@kefu/tickets/domain/ticket.types';
+import { DomainEvent, Category, Channel, Priority } from '@kefu/kernel';
 import { LanguageSource } from './language';
 import { PriorityReason } from './priority';
 

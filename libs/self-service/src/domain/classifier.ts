@@ -2,7 +2,7 @@
 // text (the shipped training phrases, plus the help articles, whose category is known). Transparent
 // (every score is a sum of per-term log probabilities), deterministic, and trained in milliseconds,
 // so it is trained in process from what ships: no model file, nothing fetched.
-import { CATEGORIES, Category } from '@kefu/tickets/domain/ticket.types';
+import { CATEGORIES, Category } from '@kefu/kernel';
 import { terms } from './text';
 
 export interface LabelledText {

@@ -1,7 +1,8 @@
 // The suggested priority: DOMAIN.md's default for the category, raised when the question itself
 // signals a takeover or fraud in progress (urgent: money may be leaving now) or asks for haste (one
 // step up, at most high: asking loudly does not make a case urgent).
-import { Category, Priority, defaultPriorityFor } from '@kefu/tickets/domain/ticket.types';
+import { Category, Priority } from '@kefu/kernel';
+import { defaultPriorityFor } from '@kefu/tickets/domain';
 import { normalise } from './text';
 
 const TAKEOVER_OR_FRAUD = [

@@ -2,7 +2,7 @@
 // twice), squashed to 0–1, blended with the classifier's belief in each article's category. The
 // blend lets "how long until I can log in again" find the locked-account article through its
 // category when the words barely overlap, and keeps a word shared by chance from winning alone.
-import { Category } from '@kefu/tickets/domain/ticket.types';
+import { Category } from '@kefu/kernel';
 import { primaryLanguage } from './language';
 import { termCounts, terms } from './text';
 

@@ -1,7 +1,7 @@
 // One question in, a suggestion out: language, category, priority and the best articles. Pure: the
 // model, the article index and the Latin-script detector are inputs, so the bench, the tests and the
 // service all run exactly this.
-import { Category, Priority } from '@kefu/tickets/domain/ticket.types';
+import { Category, Priority } from '@kefu/kernel';
 import { CategoryModel, CategoryScore, classify, suggestCategory } from './classifier';
 import { DEFAULT_LANGUAGE, DetectedLanguage, LatinDetector, detectLanguage } from './language';
 import { PriorityReason, suggestPriority } from './priority';

@@ -1,7 +1,7 @@
 // The category classifier's shipped training set: short wallet questions written for Kefu, labelled
 // by case category, in English and Chinese. It is NOT the evaluation set (bench/data/answers-labelled.ts
 // holds that one, written separately): measuring on these would only measure memory.
-import { Category } from '@kefu/tickets/domain/ticket.types';
+import { Category } from '@kefu/kernel';
 
 export interface TrainingGroup {
   category: Category;

@@ -11,17 +11,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { GraphqlChannel } from '@kefu/platform/auth/api-key.resolver';
-import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
-import { GqlCategory, GqlPriority } from '@kefu/tickets/api/graphql';
-import {
-  CATEGORIES,
-  CHANNELS,
-  Category,
-  Channel,
-  PRIORITIES,
-  Priority,
-} from '@kefu/tickets/domain/ticket.types';
+import { GraphqlChannel, NodeModel, GqlCategory, GqlPriority } from '@kefu/platform';
+import { CATEGORIES, CHANNELS, Category, Channel, PRIORITIES, Priority } from '@kefu/kernel';
 import { BusinessCalendar, SlaPolicy } from '../domain/sla-config';
 
 // Every input field decorated (the global ValidationPipe forbids the rest); the deciders check meaning.
@@ -33,6 +24,11 @@ export class SlaPolicyModel implements NodeModel {
   @Field(() => GqlPriority) priority!: Priority;
   @Field(() => [GqlCategory], { description: 'Empty: every category.' }) categories!: Category[];
   @Field(() => [GraphqlChannel], { description: 'Empty: every channel.' }) channels!: Channel[];
+  @Field(() => [String], {
+    description:
+      'Customer segments (e.g. vip) the policy is for; empty: every customer. A policy naming segments wins over one that does not.',
+  })
+  segments!: string[];
   @Field(() => Int, { description: 'Seconds of business time; 0 = not measured.' })
   firstResponseSeconds!: number;
   @Field(() => Int, { description: 'After each customer reply, once an agent has answered.' })
@@ -59,7 +55,11 @@ export class BusinessCalendarModel implements NodeModel {
   @Field(() => [String], { description: 'Closed local dates, YYYY-MM-DD.' }) holidays!: string[];
 }
 
-export const toPolicyModel = (p: SlaPolicy): SlaPolicyModel => ({ ...p, channels: p.channels ?? [] });
+export const toPolicyModel = (p: SlaPolicy): SlaPolicyModel => ({
+  ...p,
+  channels: p.channels ?? [],
+  segments: p.segments ?? [],
+});
 export const toCalendarModel = (c: BusinessCalendar): BusinessCalendarModel => ({
   ...c,
   hours: c.hours.map((h) => ({ ...h })),
@@ -125,6 +125,15 @@ export class UpsertSlaPolicyInput {
   @IsArray()
   @IsIn(CATEGORIES, { each: true })
   categories?: Category[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Customer segments (e.g. vip) the policy is for; omitted: unchanged (new: every customer).',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  segments?: string[] | null;
 
   @Field(() => Int) @IsInt() firstResponseSeconds!: number;
   @Field(() => Int) @IsInt() nextResponseSeconds!: number;

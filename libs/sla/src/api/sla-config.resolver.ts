@@ -1,5 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, Roles, STAFF_ROLES } from '@kefu/platform';
+import { CurrentPrincipal, Principal, Roles } from '@kefu/platform';
+import { STAFF_ROLES } from '@kefu/kernel';
 import { SlaConfigQueries } from '../application/sla-config.queries';
 import { SlaConfigService } from '../application/sla-config.service';
 import {
@@ -45,6 +46,7 @@ export class SlaConfigResolver {
       name: input.name,
       priority: input.priority,
       categories: input.categories,
+      ...(input.segments ? { segments: input.segments } : {}),
       firstResponseSeconds: input.firstResponseSeconds,
       nextResponseSeconds: input.nextResponseSeconds,
       resolutionSeconds: input.resolutionSeconds,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Tx, inTransaction } from '@kefu/platform';
+import { Tx, inTransaction, preparedSql } from '@kefu/platform';
 import { SlaRules } from '@kefu/tickets';
 import { DataSource } from 'typeorm';
 import { BusinessCalendar, SlaPolicy, slaRulesFrom } from '../domain/sla-config';
@@ -10,16 +10,20 @@ interface ConfigRow {
 }
 
 /** Reads of the SLA configuration, and the SlaRules every ticket command carries. */
+// Both tables in one prepared statement: it runs inside every ticket command.
+const SLA_CONFIG = preparedSql(
+  'sla_config',
+  `SELECT (SELECT coalesce(json_agg(definition ORDER BY id), '[]'::json) FROM sla_policies) AS policies,
+          (SELECT coalesce(json_agg(definition ORDER BY id), '[]'::json) FROM business_calendars) AS calendars`,
+);
+
 @Injectable()
 export class SlaConfigQueries {
   constructor(private readonly ds: DataSource) {}
 
   /** Both tables in one round trip: this runs inside every ticket command. */
   async configIn(tx: Tx): Promise<ConfigRow> {
-    const row = await tx.one<ConfigRow>(
-      `SELECT (SELECT coalesce(json_agg(definition ORDER BY id), '[]'::json) FROM sla_policies) AS policies,
-              (SELECT coalesce(json_agg(definition ORDER BY id), '[]'::json) FROM business_calendars) AS calendars`,
-    );
+    const row = await tx.one<ConfigRow>(SLA_CONFIG);
     return row ?? { policies: [], calendars: [] };
   }
 

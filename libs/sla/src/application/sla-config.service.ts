@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { CommandResult, CommandRunner, DomainError, Principal, Tx, withDomainErrors } from '@kefu/platform';
-import { actorFromPrincipal } from '@kefu/tickets/application/actor';
+import { actorFromPrincipal } from '@kefu/tickets';
 import { randomUUID } from 'node:crypto';
 import {
   BUSINESS_CALENDAR_STREAM_TYPE,
   BusinessCalendar,
   SLA_POLICY_STREAM_TYPE,
   SlaPolicy,
+  UpsertBusinessCalendar,
+  UpsertSlaPolicy,
   calendarDecider,
   calendarStreamId,
   slaPolicyDecider,
@@ -18,7 +20,8 @@ import { SlaConfigQueries } from './sla-config.queries';
 const policyDecider = withDomainErrors(slaPolicyDecider);
 const calDecider = withDomainErrors(calendarDecider);
 
-export type PolicyInput = Omit<Record<keyof SlaPolicy, unknown>, 'id' | 'channels'> & {
+export type PolicyInput = Omit<Record<keyof SlaPolicy, unknown>, 'id' | 'channels' | 'segments'> & {
+  segments?: unknown;
   id?: string | null;
   channels?: unknown;
 };
@@ -38,12 +41,17 @@ export class SlaConfigService {
     private readonly queries: SlaConfigQueries,
   ) {}
 
-  /** Creates or replaces a policy; channels not given keep their value (see setPolicyChannels). */
+  /**
+   * Creates or replaces a policy; channels and segments not given keep their value (the contract's
+   * UpsertSlaPolicyInput predates both: a client that does not know them does not erase them).
+   */
   upsertPolicy(principal: Principal, input: PolicyInput): Promise<CommandResult<SlaPolicy>> {
     const id = idOrNew(input.id);
     return this.commands.transaction({}, async (tx) => {
-      const channels = input.channels ?? (await this.queries.policy(tx, id))?.channels ?? [];
-      return this.upsertPolicyIn(tx, principal, { ...input, id, channels });
+      const current = await this.queries.policy(tx, id);
+      const channels = input.channels ?? current?.channels ?? [];
+      const segments = input.segments ?? current?.segments ?? [];
+      return this.upsertPolicyIn(tx, principal, { ...input, id, channels, segments });
     });
   }
 
@@ -66,12 +74,10 @@ export class SlaConfigService {
         streamType: BUSINESS_CALENDAR_STREAM_TYPE,
         streamId: calendarStreamId(id),
         decider: calDecider,
-        command: {
+        command: this.commands.stamp<UpsertBusinessCalendar>(principal, {
           type: 'UpsertBusinessCalendar',
-          actor,
-          now: new Date().toISOString(),
           data: { ...input, id },
-        },
+        }),
         authorize: () => {
           if (actor.role !== 'admin')
             throw DomainError.forbidden('Only admins configure business calendars.');
@@ -93,7 +99,10 @@ export class SlaConfigService {
       streamType: SLA_POLICY_STREAM_TYPE,
       streamId: slaPolicyStreamId(id),
       decider: policyDecider,
-      command: { type: 'UpsertSlaPolicy', actor, now: new Date().toISOString(), data: { ...input, id } },
+      command: this.commands.stamp<UpsertSlaPolicy>(principal, {
+        type: 'UpsertSlaPolicy',
+        data: { ...input, id },
+      }),
       authorize: () => {
         if (actor.role !== 'admin') throw DomainError.forbidden('Only admins configure SLA policies.');
       },

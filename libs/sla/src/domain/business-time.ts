@@ -89,6 +89,23 @@ export function offsetMs(ms: number, timeZone: string): number {
  * (autumn) is the earlier one; a time skipped by a spring-forward gap moves later by the gap.
  */
 export function localToUtc(date: LocalDate, minuteOfDay: number, timeZone: string): number {
+  // Pure in its inputs, and every SLA clock of every command asks for the same few local days:
+  // remembered, each answer costs up to three Intl.formatToParts (the write path's largest domain cost).
+  const key = `${timeZone}|${date.y}-${date.m}-${date.d}|${minuteOfDay}`;
+  let t = instants.get(key);
+  if (t === undefined) {
+    if (instants.size >= MAX_REMEMBERED_INSTANTS) instants.clear();
+    t = computeLocalToUtc(date, minuteOfDay, timeZone);
+    instants.set(key, t);
+  }
+  return t;
+}
+
+/** Enough for every calendar's open/close times over the few weeks a busy desk's clocks span. */
+const MAX_REMEMBERED_INSTANTS = 20_000;
+const instants = new Map<string, number>();
+
+function computeLocalToUtc(date: LocalDate, minuteOfDay: number, timeZone: string): number {
   const wall = Date.UTC(date.y, date.m - 1, date.d) + minuteOfDay * 60_000;
   const before = offsetMs(wall - DAY_MS, timeZone);
   const after = offsetMs(wall + DAY_MS, timeZone);

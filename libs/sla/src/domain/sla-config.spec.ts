@@ -1,5 +1,4 @@
-import { Actor } from '@kefu/tickets/domain/decider';
-import { DomainRuleError } from '@kefu/tickets/domain/decider';
+import { Actor, DomainRuleError } from '@kefu/kernel';
 import {
   SlaPolicy,
   calendarDecider,

@@ -1,16 +1,24 @@
 // SLA policies and business calendars: admin configuration, each an event stream of whole-snapshot
 // upserts. Validation, the upsert deciders, policy matching and the SlaRules the ticket decider uses.
-import { Actor, Command, Decider, DomainEvent, DomainRuleError } from '@kefu/tickets/domain/decider';
 import {
+  Actor,
+  Command,
+  Decider,
+  DomainEvent,
+  DomainRuleError,
+  Violations,
+  absent,
+  oneOf,
+  requiredText,
+  unique,
   CATEGORIES,
   CHANNELS,
   Category,
   Channel,
   PRIORITIES,
   Priority,
-} from '@kefu/tickets/domain/ticket.types';
-import { SlaRules, SlaTerms } from '@kefu/tickets/domain/ticket.sla.types';
-import { Violations, absent, oneOf, requiredText, unique } from '@kefu/tickets/domain/validation';
+} from '@kefu/kernel';
+import { SlaRules, SlaTerms, normaliseSegments } from '@kefu/tickets/domain';
 import {
   ALWAYS_OPEN,
   BusinessClock,
@@ -38,6 +46,8 @@ export interface SlaPolicy {
   categories: Category[];
   /** Empty = every channel. */
   channels: Channel[];
+  /** Customer segments (`vip`) the policy is for; empty = every customer. Absent on older events. */
+  segments?: string[];
   /** 0 = the target is not measured. */
   firstResponseSeconds: number;
   nextResponseSeconds: number;
@@ -61,7 +71,9 @@ export type BusinessCalendarUpserted = DomainEvent<
   BusinessCalendar & { created: boolean; at: string }
 >;
 
-export type UpsertSlaPolicy = Command<'UpsertSlaPolicy', Record<keyof SlaPolicy, unknown>>;
+/** What an upsert gives: every field (segments optional, as before segments existed). */
+export type PolicyFields = Omit<Record<keyof SlaPolicy, unknown>, 'segments'> & { segments?: unknown };
+export type UpsertSlaPolicy = Command<'UpsertSlaPolicy', PolicyFields>;
 export type UpsertBusinessCalendar = Command<
   'UpsertBusinessCalendar',
   Record<keyof BusinessCalendar, unknown>
@@ -80,7 +92,7 @@ function seconds(v: Violations, field: string, value: unknown): number {
   return value;
 }
 
-export function validatePolicy(input: Record<keyof SlaPolicy, unknown>): SlaPolicy {
+export function validatePolicy(input: PolicyFields): SlaPolicy {
   const v = new Violations();
   const id = requiredText(v, 'id', input.id, 100);
   const name = requiredText(v, 'name', input.name, 200);
@@ -96,6 +108,7 @@ export function validatePolicy(input: Record<keyof SlaPolicy, unknown>): SlaPoli
   };
   const categories = list('categories', input.categories, CATEGORIES);
   const channels = list('channels', input.channels, CHANNELS);
+  const segments = normaliseSegments(v, 'segments', input.segments).sort();
   const firstResponseSeconds = seconds(v, 'firstResponseSeconds', input.firstResponseSeconds);
   const nextResponseSeconds = seconds(v, 'nextResponseSeconds', input.nextResponseSeconds);
   const resolutionSeconds = seconds(v, 'resolutionSeconds', input.resolutionSeconds);
@@ -116,6 +129,7 @@ export function validatePolicy(input: Record<keyof SlaPolicy, unknown>): SlaPoli
     priority,
     categories,
     channels,
+    segments,
     firstResponseSeconds,
     nextResponseSeconds,
     resolutionSeconds,
@@ -193,11 +207,10 @@ export function validateCalendar(input: Record<keyof BusinessCalendar, unknown>)
 
 type Snapshot<T> = { exists: false } | { exists: true; value: T };
 
-function upsertDecider<
-  T extends { id: string },
-  C extends Command<string, Record<keyof T, unknown>>,
-  E extends DomainEvent,
->(type: E['type'], validate: (input: Record<keyof T, unknown>) => T): Decider<Snapshot<T>, C, E> {
+function upsertDecider<T extends { id: string }, C extends Command<string, object>, E extends DomainEvent>(
+  type: E['type'],
+  validate: (input: C['data']) => T,
+): Decider<Snapshot<T>, C, E> {
   return {
     initialState: () => ({ exists: false }),
     evolve: (_s, e) => {
@@ -228,26 +241,36 @@ export interface MatchableTicket {
   priority: Priority;
   category: Category;
   channel: Channel;
+  segments?: readonly string[];
 }
 
+/** The policies shipped with a fresh install (migration 1763769600016): `default-<priority>`. */
+export const isDefaultPolicy = (p: SlaPolicy): boolean => p.id.startsWith('default-');
+
 /**
- * The policy for a ticket: same priority, its category and channel allowed; the most specific
- * wins (categories and channel named > categories > channel > neither; then the shorter lists),
- * ties broken by id so every process picks the same.
+ * The policy for a ticket: same priority, its category, channel and (one of its) segments allowed;
+ * the most specific wins (segments named > categories named > channel named; then the shorter
+ * lists), then an admin's policy over a shipped default, ties broken by id so every process picks
+ * the same.
  */
 export function matchPolicy(policies: readonly SlaPolicy[], t: MatchableTicket): SlaPolicy | undefined {
+  const segs = (p: SlaPolicy) => p.segments ?? [];
   const fits = policies.filter(
     (p) =>
       p.priority === t.priority &&
       (p.categories.length === 0 || p.categories.includes(t.category)) &&
-      (p.channels.length === 0 || p.channels.includes(t.channel)),
+      (p.channels.length === 0 || p.channels.includes(t.channel)) &&
+      (segs(p).length === 0 || segs(p).some((s) => t.segments?.includes(s))),
   );
-  const rank = (p: SlaPolicy) => (p.categories.length ? 2 : 0) + (p.channels.length ? 1 : 0);
+  const rank = (p: SlaPolicy) =>
+    (segs(p).length ? 4 : 0) + (p.categories.length ? 2 : 0) + (p.channels.length ? 1 : 0);
   return [...fits].sort(
     (a, b) =>
       rank(b) - rank(a) ||
+      segs(a).length - segs(b).length ||
       a.categories.length - b.categories.length ||
       a.channels.length - b.channels.length ||
+      Number(isDefaultPolicy(a)) - Number(isDefaultPolicy(b)) ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   )[0];
 }

@@ -1,10 +1,15 @@
 // The SLA clocks on the ticket decider, driven with real policies and calendars (slaRulesFrom).
-import { Actor } from '@kefu/tickets/domain/decider';
-import { TicketCommand } from '@kefu/tickets/domain/ticket.commands';
-import { decide } from '@kefu/tickets/domain/ticket.decider';
-import { TicketEvent } from '@kefu/tickets/domain/ticket.events';
-import { SlaRules } from '@kefu/tickets/domain/ticket.sla.types';
-import { Ticket, TicketState, evolve, initialState } from '@kefu/tickets/domain/ticket.state';
+import { Actor } from '@kefu/kernel';
+import {
+  TicketCommand,
+  decide,
+  TicketEvent,
+  SlaRules,
+  Ticket,
+  TicketState,
+  evolve,
+  initialState,
+} from '@kefu/tickets/domain';
 import { BusinessCalendar, SlaPolicy, slaRulesFrom } from './sla-config';
 
 const T0 = Date.parse('2026-03-02T01:00:00.000Z'); // Monday 09:00 in Shanghai
@@ -223,6 +228,26 @@ describe('SLA clocks on a ticket', () => {
       'SlaTargetBreached:first_response',
     ]);
     expect(t.run(61, system, 'CheckSla', { target: 'first_response', revision: 1 })).toEqual([]);
+  });
+
+  it('a timer decides the same without the rules (the job sends none: the clocks say what is due)', () => {
+    const withRules = new Ticketing(slaRulesFrom([policy()], []));
+    withRules.open();
+    const bare = new Ticketing(undefined);
+    bare.state = withRules.state;
+    const decided: TicketEvent[] = [];
+    for (const minutes of [47, 48, 50, 60, 61, 479, 480]) {
+      const expected = withRules.run(minutes, system, 'CheckSla');
+      expect(bare.run(minutes, system, 'CheckSla')).toEqual(expected);
+      expect(bare.state).toEqual(withRules.state);
+      decided.push(...expected);
+    }
+    expect(types(decided)).toEqual([
+      'SlaTargetWarned:first_response',
+      'SlaTargetBreached:first_response',
+      'SlaTargetWarned:resolution',
+      'SlaTargetBreached:resolution',
+    ]);
   });
 
   it('an answered ticket never breaches its first response', () => {

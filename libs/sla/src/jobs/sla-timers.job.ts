@@ -1,30 +1,18 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { DelayedError } from 'bullmq';
 import {
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  BeforeApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
-import { DelayedError, Job, Queue, Worker } from 'bullmq';
-import { DataSource } from 'typeorm';
-import {
-  AppConfig,
   JobMeta,
   JobName,
-  JobReconciler,
-  JobRequest,
-  JobRoutes,
   QueueName,
-  ReconcilerRegistry,
-  RequestContext,
-  SYSTEM_ACTOR,
   StoredEvent,
-  bullConnection,
-  bullTelemetry,
+  TimerJobDeps,
+  TimerJobRequest,
+  TimerJobRun,
+  defineTimerJob,
   inTransaction,
   jobId,
+  preparedSql,
   processOnce,
+  readRows,
 } from '@kefu/platform';
 import {
   SlaRecalcReason,
@@ -66,11 +54,10 @@ type Timer = {
   warnAt: string | null;
 };
 
-function timerJobs(t: Timer): JobRequest[] {
+function timerJobs(t: Timer): TimerJobRequest[] {
   const data = (): SlaTimerJobData => ({ ticketId: t.ticketId, target: t.target, revision: t.revision });
-  const jobs: JobRequest[] = [
+  const jobs: TimerJobRequest[] = [
     {
-      queue: QueueName.SlaTimers,
       name: JobName.SlaDeadline,
       jobId: deadlineJobId(t.ticketId, t.target, t.revision),
       data: data(),
@@ -79,7 +66,6 @@ function timerJobs(t: Timer): JobRequest[] {
   ];
   if (t.warnAt && Date.parse(t.warnAt) < Date.parse(t.dueAt))
     jobs.push({
-      queue: QueueName.SlaTimers,
       name: JobName.SlaWarning,
       jobId: warningJobId(t.ticketId, t.target, t.revision),
       data: data(),
@@ -88,8 +74,15 @@ function timerJobs(t: Timer): JobRequest[] {
   return jobs;
 }
 
+/** The recompute after a policy or calendar change, keyed by that change's event. */
+const recomputeJob = (eventId: string, eventType: string): TimerJobRequest<SlaRecomputeJobData> => ({
+  name: JobName.SlaRecompute,
+  jobId: jobId('sla-recompute', eventId),
+  data: { reason: eventType === 'SlaPolicyUpserted' ? 'policy_changed' : 'calendar_changed' },
+});
+
 /** Started, resumed and recalculated targets become a deadline job (and a warning job). */
-export function slaTimerRoute(e: StoredEvent): JobRequest[] | undefined {
+export function slaTimerRoute(e: StoredEvent): TimerJobRequest[] | undefined {
   if (e.streamType === TICKET_STREAM_TYPE) {
     if (e.type !== 'SlaTargetStarted' && e.type !== 'SlaTargetResumed' && e.type !== 'SlaTargetRecalculated')
       return undefined;
@@ -103,65 +96,101 @@ export function slaTimerRoute(e: StoredEvent): JobRequest[] | undefined {
       warnAt: d.warnAt,
     });
   }
-  if (e.type === 'SlaPolicyUpserted' || e.type === 'BusinessCalendarUpserted') {
-    const reason: SlaRecalcReason = e.type === 'SlaPolicyUpserted' ? 'policy_changed' : 'calendar_changed';
-    return [
-      {
-        queue: QueueName.SlaTimers,
-        name: JobName.SlaRecompute,
-        jobId: jobId('sla-recompute', e.eventId),
-        data: { reason } satisfies SlaRecomputeJobData,
-      },
-    ];
-  }
+  if (e.type === 'SlaPolicyUpserted' || e.type === 'BusinessCalendarUpserted')
+    return [recomputeJob(e.eventId, e.type)];
   return undefined;
-}
-
-@Injectable()
-export class SlaTimerRoutes implements OnModuleInit {
-  constructor(private readonly routes: JobRoutes) {}
-
-  onModuleInit(): void {
-    this.routes.register('sla.timers', slaTimerRoute);
-  }
 }
 
 const TARGET_FIELDS: SlaTargetName[] = ['first_response', 'next_response', 'resolution'];
 
+// Every timer job reads its ticket's clocks first: prepared, on the pool (no query runner).
+const CLOCKS_OF = preparedSql('sla_clocks_of', `SELECT sla FROM ticket_view WHERE id = $1`);
+
+type SlaDeps = TimerJobDeps<{ tickets: typeof TicketsService }>;
+
 /**
+ * The least work a timer needs: one indexed read of the ticket's clocks decides whether anything
+ * is due. A job whose deadline moved, was met, paused, cancelled or already breached (or whose
+ * warning went out) ends there; one fired early goes back to delayed; only a timer that is due
+ * runs CheckSla (load, decide, one append). The read model is written in the same transaction as
+ * the events, so it never shows a clock older than the job; a missing row falls through to CheckSla.
+ */
+async function checkTimer(
+  { job, data, token }: TimerJobRun<SlaTimerJobData>,
+  { ds, tickets }: SlaDeps,
+): Promise<void> {
+  const { ticketId, target, revision } = data;
+  const deadline = job.name === (JobName.SlaDeadline as string);
+  const rows = await readRows<{ sla: TicketSlaView | null }>(ds, CLOCKS_OF, [ticketId]);
+  const due = rows.length ? timerDue(rows[0].sla, target, revision, deadline) : null;
+  if (due !== null) {
+    if (due === undefined) return;
+    // Fired early (clocks of two hosts): back to delayed until it is due, never dropped.
+    if (due > Date.now() && token) {
+      await job.moveToDelayed(due, token);
+      throw new DelayedError();
+    }
+  }
+  await tickets.checkSla(ticketId, { target, revision });
+}
+
+/** RecalculateSla over every ticket not yet closed, then the job records itself done. */
+async function recompute(
+  { job, data, logger }: TimerJobRun<SlaRecomputeJobData>,
+  { ds, tickets }: SlaDeps,
+): Promise<void> {
+  // Recorded done (the row is written after the last ticket): a redelivered job, or the dispatcher
+  // routing a configuration event again, has nothing left to do, and a rerun costs one command per
+  // open ticket.
+  const done = (await ds.query(`SELECT 1 FROM es_inbox WHERE handler = $1 AND message_id = $2`, [
+    RECOMPUTE_HANDLER,
+    job.id,
+  ])) as unknown[];
+  if (done.length) return;
+  let after = '';
+  let n = 0;
+  for (;;) {
+    const rows = (await ds.query(
+      `SELECT id FROM ticket_view WHERE status <> 'closed' AND id > $1 ORDER BY id LIMIT 500`,
+      [after],
+    )) as Array<{ id: string }>;
+    for (const { id } of rows) {
+      await tickets.recalculateSla(id, data.reason);
+      n++;
+    }
+    if (rows.length < 500) break;
+    after = rows[rows.length - 1].id;
+  }
+  await inTransaction(ds, (tx) => processOnce(tx, RECOMPUTE_HANDLER, job.id!, () => Promise.resolve()));
+  logger.log({ tickets: n, reason: data.reason }, 'SLA due times recomputed');
+}
+
+/**
+ * The SLA timers queue (concurrency from the config). A deadline or warning job runs CheckSla on its
+ * ticket: the decider breaches or warns only what is due under the current revision, so a stale or
+ * repeated job changes nothing. A recompute job runs RecalculateSla over every ticket not yet closed.
  * After Redis lost its jobs: every running target in the read model gets its deadline and warning
  * jobs back (same ids, so nothing runs twice; a deadline already past fires at once), and every
  * policy or calendar change whose recompute never finished gets its recompute job back.
  */
-@Injectable()
-export class SlaTimerReconciler implements JobReconciler, OnModuleInit {
-  readonly name = 'sla.timers';
-
-  constructor(
-    private readonly registry: ReconcilerRegistry,
-    private readonly ds: DataSource,
-    @InjectQueue(QueueName.SlaTimers) private readonly queue: Queue,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
-
-  async reconcile(): Promise<number> {
-    const jobs: JobRequest[] = [];
-    let after = '';
+export const SlaTimerJobs = defineTimerJob({
+  name: 'sla.timers',
+  queue: QueueName.SlaTimers,
+  inject: { tickets: TicketsService },
+  concurrency: (config) => config.slaTimerConcurrency,
+  route: () => slaTimerRoute,
+  async reconcile({ pages, add }, { ds }) {
     // Keyset pages over the tickets with a running deadline (next_sla_due_at is indexed).
-    for (;;) {
-      const rows = (await this.ds.query(
-        `SELECT id, sla FROM ticket_view WHERE next_sla_due_at <> 'infinity' AND id > $1 ORDER BY id LIMIT 2000`,
-        [after],
-      )) as Array<{ id: string; sla: TicketSlaView }>;
+    for await (const rows of pages<{ id: string; sla: TicketSlaView }>({
+      sql: `SELECT id, sla FROM ticket_view WHERE next_sla_due_at <> 'infinity' AND id > $1 ORDER BY id LIMIT $2`,
+      key: 'id',
+    })) {
       for (const r of rows) {
         for (const name of TARGET_FIELDS) {
           const t = slaTargetOf(r.sla, name);
           if (t?.status !== 'active' || !t.dueAt || t.revision === undefined) continue;
-          jobs.push(
-            ...timerJobs({
+          await add(
+            timerJobs({
               ticketId: r.id,
               target: name,
               revision: t.revision,
@@ -171,117 +200,37 @@ export class SlaTimerReconciler implements JobReconciler, OnModuleInit {
           );
         }
       }
-      if (rows.length < 2000) break;
-      after = rows[rows.length - 1].id;
     }
-    const pending = (await this.ds.query(
+    const pending = (await ds.query(
       `SELECT e.event_id, e.event_type FROM es_events e
         WHERE e.stream_type = ANY($1) AND NOT EXISTS (
           SELECT 1 FROM es_inbox i WHERE i.handler = $2 AND i.message_id = 'sla-recompute-' || e.event_id::text)`,
       [[SLA_POLICY_STREAM_TYPE, BUSINESS_CALENDAR_STREAM_TYPE], RECOMPUTE_HANDLER],
     )) as Array<{ event_id: string; event_type: string }>;
-    for (const p of pending) {
-      jobs.push({
-        queue: QueueName.SlaTimers,
-        name: JobName.SlaRecompute,
-        jobId: jobId('sla-recompute', p.event_id),
-        data: { reason: p.event_type === 'SlaPolicyUpserted' ? 'policy_changed' : 'calendar_changed' },
-      });
-    }
-    const now = Date.now();
-    for (let i = 0; i < jobs.length; i += 500) {
-      await this.queue.addBulk(
-        jobs.slice(i, i + 500).map((j) => ({
-          name: j.name,
-          data: j.data,
-          opts: { jobId: j.jobId, delay: j.runAt ? Math.max(0, j.runAt.getTime() - now) : undefined },
-        })),
-      );
-    }
-    return jobs.length;
-  }
-}
+    await add(pending.map((p) => recomputeJob(p.event_id, p.event_type)));
+  },
+  handle: {
+    [JobName.SlaDeadline]: checkTimer,
+    [JobName.SlaWarning]: checkTimer,
+    [JobName.SlaRecompute]: recompute,
+  },
+});
 
 /**
- * The one processor of the SLA timers queue (built by hand: its concurrency comes from the config).
- * A deadline or warning job runs CheckSla on its ticket: the decider breaches or warns only what is
- * due under the current revision, so a stale or repeated job changes nothing. A recompute job runs
- * RecalculateSla over every ticket not yet closed, then records itself done.
+ * When the timer (deadline, or its warning) of `target` at `revision` is due in these clocks (epoch
+ * ms); undefined when it has nothing left to do: the target is no longer running under that
+ * revision, or its warning was sent (warnAt is cleared once warned); null when the clocks cannot
+ * tell (a row from before revisions existed): the caller runs the full check.
  */
-@Injectable()
-export class SlaTimersProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SlaTimersProcessor.name);
-  private worker?: Worker;
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly tickets: TicketsService,
-    private readonly ds: DataSource,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.worker = new Worker(QueueName.SlaTimers, (job, token) => this.process(job, token), {
-      connection: bullConnection(this.config.redisUrl),
-      prefix: this.config.queuePrefix,
-      telemetry: bullTelemetry(),
-      concurrency: this.config.slaTimerConcurrency,
-    });
-    this.worker.on('error', (e) => this.logger.warn({ err: e.message }, 'sla timer worker error'));
-  }
-
-  // Before the database closes: active jobs finish first (graceful shutdown).
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-  }
-
-  async process(job: Job, token?: string): Promise<void> {
-    const meta = (job.data as { meta?: JobMeta }).meta;
-    await RequestContext.run(
-      { correlationId: meta?.correlationId ?? job.id ?? 'sla', actor: SYSTEM_ACTOR },
-      async () => {
-        switch (job.name as JobName) {
-          case JobName.SlaDeadline:
-          case JobName.SlaWarning:
-            return this.check(job as Job<SlaTimerJobData>, token);
-          case JobName.SlaRecompute:
-            return this.recompute(job as Job<SlaRecomputeJobData>);
-          default:
-            throw new Error(`unknown job ${job.name} on ${QueueName.SlaTimers}`);
-        }
-      },
-    );
-  }
-
-  private async check(job: Job<SlaTimerJobData>, token?: string): Promise<void> {
-    const { ticketId, target, revision } = job.data;
-    const r = await this.tickets.checkSla(ticketId, { target, revision });
-    const t = slaTargetOf(r.result.sla, target);
-    const due = job.name === (JobName.SlaDeadline as string) ? t?.dueAt : t?.warnAt;
-    // Fired early (clocks of two hosts): back to delayed until it is due, never dropped.
-    if (t?.status === 'active' && t.revision === revision && due && Date.parse(due) > Date.now() && token) {
-      await job.moveToDelayed(Date.parse(due), token);
-      throw new DelayedError();
-    }
-  }
-
-  private async recompute(job: Job<SlaRecomputeJobData>): Promise<void> {
-    let after = '';
-    let n = 0;
-    for (;;) {
-      const rows = (await this.ds.query(
-        `SELECT id FROM ticket_view WHERE status <> 'closed' AND id > $1 ORDER BY id LIMIT 500`,
-        [after],
-      )) as Array<{ id: string }>;
-      for (const { id } of rows) {
-        await this.tickets.recalculateSla(id, job.data.reason);
-        n++;
-      }
-      if (rows.length < 500) break;
-      after = rows[rows.length - 1].id;
-    }
-    await inTransaction(this.ds, (tx) =>
-      processOnce(tx, RECOMPUTE_HANDLER, job.id!, () => Promise.resolve()),
-    );
-    this.logger.log({ tickets: n, reason: job.data.reason }, 'SLA due times recomputed');
-  }
+export function timerDue(
+  sla: TicketSlaView | null,
+  target: SlaTargetName,
+  revision: number,
+  deadline: boolean,
+): number | undefined | null {
+  const t = sla ? slaTargetOf(sla, target) : null;
+  if (t && t.revision === undefined) return null;
+  if (t?.status !== 'active' || t.revision !== revision) return undefined;
+  const at = deadline ? t.dueAt : t.warnAt;
+  return at ? Date.parse(at) : undefined;
 }

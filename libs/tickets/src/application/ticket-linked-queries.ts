@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DomainError, PiiVault, Principal, Tx } from '@kefu/platform';
+import { DomainError, IdempotencyRequest, PiiVault, Principal, TransactionOptions, Tx } from '@kefu/platform';
 import { Page } from './ticket-queries';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
 
@@ -69,6 +69,18 @@ export class TicketLinkedQueries<Row extends TicketLinkedRow, View extends { tic
    */
   async reveal(views: View[]): Promise<View[]> {
     return this.vault.reveal(views);
+  }
+
+  /**
+   * The pipeline's options for a command that answers with one of these views: idempotency and the
+   * pinned version from the client, the answer opened after commit (the stored response stays sealed).
+   */
+  answering(opts: { idempotency?: IdempotencyRequest; expectedVersion?: number }): TransactionOptions<View> {
+    return {
+      idempotency: opts.idempotency,
+      expectedVersion: opts.expectedVersion,
+      reveal: async (view) => (await this.reveal([view]))[0],
+    };
   }
 
   async byIdIn(tx: Tx, id: string): Promise<View | undefined> {

@@ -2,18 +2,22 @@ import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   EventStore,
+  PiiKeyCache,
   PiiVault,
   Principal,
   StoredEvent,
   Tx,
   inTransaction,
   loadState,
+  preparedShape,
+  readRows,
 } from '@kefu/platform';
 import { DataSource } from 'typeorm';
 import { TICKET_STREAM_TYPE, ticketDecider } from '../domain/ticket.decider';
 import { INTERNAL_TICKET_EVENT_TYPES } from '../domain/ticket.events';
 import { canSeeTicket } from '../domain/ticket.permissions';
-import { Category, Channel, Priority, Tier, TicketStatus } from '../domain/ticket.types';
+import { Category, Channel, Priority, Tier } from '@kefu/kernel';
+import { TicketStatus } from '../domain/ticket.types';
 import { actorFromPrincipal } from './actor';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
 import { MessageRow, MessageView, TicketRow, TicketView, toMessageView, toTicketView } from './ticket-view';
@@ -34,7 +38,8 @@ export interface TicketFilter {
   updatedSince?: Date;
 }
 
-export type TicketOrderField = 'created_at' | 'updated_at' | 'priority' | 'next_sla_due_at';
+/** `queue`: priority, then VIP customers first within a priority (see docs/sla-and-segments.md). */
+export type TicketOrderField = 'created_at' | 'updated_at' | 'priority' | 'next_sla_due_at' | 'queue';
 export interface TicketOrder {
   field: TicketOrderField;
   direction: 'asc' | 'desc';
@@ -53,15 +58,26 @@ const ORDER_COLUMN: Record<TicketOrderField, string> = {
   updated_at: 'updated_at',
   priority: 'priority_rank',
   next_sla_due_at: 'next_sla_due_at',
+  queue: 'queue_rank',
 };
 
-export const MAX_PAGE = 100;
-
 /** Every column a TicketView needs: not search_text, a generated copy of the longest texts. */
-const TICKET_COLUMNS = `id, number, subject, description, category, priority, priority_rank, status, channel, language,
-  customer_id, customer, "transaction", tags, tier, escalation_level, assignee_id, opened_by_kind, opened_by_id,
+const TICKET_COLUMNS = `id, number, subject, description, category, priority, priority_rank, queue_rank, status, channel, language,
+  customer_id, customer, "transaction", tags, segments, vip, tier, escalation_level, assignee_id, opened_by_kind, opened_by_id,
   external_ref, reopen_count, escalation_requested, sla, next_sla_due_at, sla_breached, created_at, updated_at,
-  solved_at, closed_at, version`;
+  solved_at, closed_at, version, client_version`;
+
+/** A ticket_view column a page may be limited to (listColumns). */
+export type TicketColumn = keyof TicketRow;
+
+/** A row of a column-limited page: `id`, the ordering's column and the columns asked for. */
+export type TicketPageRow = Pick<TicketRow, 'id'> & Partial<TicketRow>;
+
+const COLUMN_NAMES: ReadonlySet<string> = new Set(
+  TICKET_COLUMNS.split(',').map((c) => c.trim().replace(/"/g, '')),
+);
+
+const quoteColumn = (c: string) => (c === 'transaction' ? '"transaction"' : c);
 
 /** Reads of tickets for a caller, with the access rules applied in SQL. */
 @Injectable()
@@ -76,8 +92,12 @@ export class TicketQueries {
    * Contact details are sealed in events and ticket_view (per-customer key); reads open them, or
    * show `[erased]` once the customer is forgotten. Old clear-text events pass through unchanged.
    */
-  private async revealViews(views: TicketView[]): Promise<TicketView[]> {
-    const customers = await this.vault.reveal(views.map((v) => v.customer));
+  private async revealViews(views: TicketView[], keyCache?: PiiKeyCache): Promise<TicketView[]> {
+    const customers = await this.vault.reveal(
+      views.map((v) => v.customer),
+      undefined,
+      keyCache,
+    );
     return views.map((v, i) => ({ ...v, customer: customers[i] }));
   }
 
@@ -98,14 +118,15 @@ export class TicketQueries {
   }
 
   /** The ticket if this caller may see it; not_found otherwise (never 403: no existence leak). */
-  async get(principal: Principal, id: string): Promise<TicketView> {
+  async get(principal: Principal, id: string, keyCache?: PiiKeyCache): Promise<TicketView> {
     const [scope, params] = accessScope(principal, 2);
-    const rows = (await this.ds.query(
+    const rows = await readRows<TicketRow>(
+      this.ds,
       `SELECT ${TICKET_COLUMNS} FROM ticket_view WHERE id = $1 AND ${scope}`,
       [id, ...params],
-    )) as TicketRow[];
+    );
     if (!rows[0]) throw DomainError.notFound('Ticket', id);
-    return (await this.revealViews([toTicketView(rows[0])]))[0];
+    return (await this.revealViews([toTicketView(rows[0])], keyCache))[0];
   }
 
   async getMany(ids: readonly string[]): Promise<TicketView[]> {
@@ -122,6 +143,72 @@ export class TicketQueries {
     first: number,
     after?: string,
   ): Promise<Page<TicketView>> {
+    const q = this.pageQuery(principal, filter, order, first, after, TICKET_COLUMNS);
+    const rows = await readRows<TicketRow>(this.ds, preparedShape(q.sql), q.params);
+    const page = rows.slice(0, first);
+    const views = await this.revealViews(page.map(toTicketView));
+    return {
+      items: page.map((r, i) => ({
+        cursor: encodePageCursor(order.field, sortValue(r, order.field), r.id),
+        node: views[i],
+      })),
+      hasNextPage: rows.length > first,
+      totalCount: q.count,
+    };
+  }
+
+  /**
+   * The same page as list() (same filter, access scope, order and cursors), reading only `columns`
+   * (plus id and the ordering's column): a GraphQL page asks for a few fields of each ticket. When
+   * `customer` is read, only its `customerFields` are kept and opened.
+   */
+  async listColumns(
+    principal: Principal,
+    filter: TicketFilter,
+    order: TicketOrder,
+    first: number,
+    after: string | undefined,
+    columns: readonly TicketColumn[],
+    opts: { customerFields?: ReadonlyArray<'name' | 'email' | 'phone'>; keyCache?: PiiKeyCache } = {},
+  ): Promise<Page<TicketPageRow>> {
+    const wanted = new Set<string>(['id', ORDER_COLUMN[order.field], ...columns]);
+    for (const c of wanted) if (!COLUMN_NAMES.has(c)) throw new Error(`not a ticket_view column: ${c}`);
+    const q = this.pageQuery(principal, filter, order, first, after, [...wanted].map(quoteColumn).join(', '));
+    const rows = await readRows<TicketPageRow>(this.ds, preparedShape(q.sql), q.params);
+    const page = rows.slice(0, first);
+    if (wanted.has('customer')) {
+      const keep = opts.customerFields ?? ['name', 'email', 'phone'];
+      const customers = await this.vault.reveal(
+        page.map((r) => {
+          const c = r.customer!;
+          const out: TicketRow['customer'] = { id: c.id };
+          for (const k of keep) if (c[k] !== undefined) out[k] = c[k];
+          return out;
+        }),
+        undefined,
+        opts.keyCache,
+      );
+      page.forEach((r, i) => (r.customer = customers[i]));
+    }
+    return {
+      items: page.map((r) => ({
+        cursor: encodePageCursor(order.field, sortValue(r as TicketRow, order.field), r.id),
+        node: r,
+      })),
+      hasNextPage: rows.length > first,
+      totalCount: q.count,
+    };
+  }
+
+  /** The page's SQL (and its count) for `select`, with the caller's access scope. */
+  private pageQuery(
+    principal: Principal,
+    filter: TicketFilter,
+    order: TicketOrder,
+    first: number,
+    after: string | undefined,
+    select: string,
+  ): { sql: string; params: unknown[]; count: () => Promise<number> } {
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (sql: (n: number) => string, value: unknown) => {
@@ -157,25 +244,17 @@ export class TicketQueries {
       where.push(`(${col}, id) ${dir === 'ASC' ? '>' : '<'} ($${params.length - 1}, $${params.length})`);
     }
     params.push(first + 1);
-    const rows = (await this.ds.query(
-      `SELECT ${TICKET_COLUMNS} FROM ticket_view WHERE ${where.join(' AND ')} ORDER BY ${col} ${dir}, id ${dir} LIMIT $${params.length}`,
-      params,
-    )) as Array<TicketRow & { priority_rank: number }>;
-    const page = rows.slice(0, first);
-    const views = await this.revealViews(page.map(toTicketView));
     return {
-      items: page.map((r, i) => ({
-        cursor: encodePageCursor(order.field, sortValue(r, order.field), r.id),
-        node: views[i],
-      })),
-      hasNextPage: rows.length > first,
-      totalCount: async () =>
+      sql: `SELECT ${select} FROM ticket_view WHERE ${where.join(' AND ')} ORDER BY ${col} ${dir}, id ${dir} LIMIT $${params.length}`,
+      params,
+      count: async () =>
         Number(
           (
-            (await this.ds.query(
+            await readRows<{ c: string }>(
+              this.ds,
               `SELECT count(*) AS c FROM ticket_view WHERE ${filterWhere.join(' AND ')}`,
               filterParams,
-            )) as Array<{ c: string }>
+            )
           )[0].c,
         ),
     };
@@ -313,7 +392,7 @@ export function accessScope(p: Principal, start: number): [string, unknown[]] {
   return ['true', []];
 }
 
-function sortValue(r: TicketRow & { priority_rank: number }, field: TicketOrderField): string | number {
+function sortValue(r: TicketRow, field: TicketOrderField): string | number {
   switch (field) {
     case 'created_at':
       return r.created_at.toISOString();
@@ -321,6 +400,8 @@ function sortValue(r: TicketRow & { priority_rank: number }, field: TicketOrderF
       return r.updated_at.toISOString();
     case 'priority':
       return r.priority_rank;
+    case 'queue':
+      return r.queue_rank;
     case 'next_sla_due_at':
       return r.next_sla_due_at instanceof Date ? r.next_sla_due_at.toISOString() : 'infinity';
   }

@@ -1,64 +1,9 @@
-import {
-  Attachment,
-  Author,
-  Category,
-  Channel,
-  CustomerRef,
-  Priority,
-  Tier,
-  TicketStatus,
-  TransactionRef,
-} from '../domain/ticket.types';
+import { Attachment, Author, TicketStatus } from '../domain/ticket.types';
+import { Category, Channel, CustomerRef, Priority, Tier, TransactionRef } from '@kefu/kernel';
 
-/** A ticket as the read model holds it; REST and GraphQL map from this. */
-export interface TicketView {
-  id: string;
-  number: string;
-  subject: string;
-  description: string;
-  category: Category;
-  priority: Priority;
-  status: TicketStatus;
-  channel: Channel;
-  language: string;
-  customer: CustomerRef;
-  transaction: TransactionRef | null;
-  tags: string[];
-  tier: Tier;
-  escalationLevel: number;
-  assigneeId: string | null;
-  openedBy: Author;
-  externalRef: string | null;
-  reopenCount: number;
-  escalationRequested: boolean;
-  sla: TicketSlaView;
-  nextSlaDueAt: string | null;
-  slaBreached: boolean;
-  createdAt: string;
-  updatedAt: string;
-  solvedAt: string | null;
-  closedAt: string | null;
-  version: number;
-}
-
-export interface SlaTargetView {
-  dueAt: string | null;
-  status: 'active' | 'paused' | 'met' | 'breached' | 'cancelled';
-  metAt: string | null;
-  breachedAt: string | null;
-  /** The deadline revision timers carry (absent on rows written before SLA clocks existed). */
-  revision?: number;
-  /** When the warning is due; null once warned or when the target is not running. */
-  warnAt?: string | null;
-}
-
-/** Filled by the SLA module; until a policy applies, every target is absent. */
-export interface TicketSlaView {
-  policyId: string | null;
-  firstResponse: SlaTargetView | null;
-  nextResponse: SlaTargetView | null;
-  resolution: SlaTargetView | null;
-}
+// The view types live with their pure fold in the domain (domain/ticket-view.ts).
+import { SlaTargetView, TicketSlaView, TicketView } from '../domain/ticket-view';
+export type { SlaTargetView, TicketSlaView, TicketView };
 
 export interface MessageView {
   id: string;
@@ -78,12 +23,18 @@ export interface TicketRow {
   description: string;
   category: Category;
   priority: Priority;
+  /** The priority as a number, for ordering (low 0 … urgent 3). */
+  priority_rank: number;
+  /** priority_rank * 2, plus 1 for a VIP customer (a generated column): the QUEUE ordering. */
+  queue_rank: number;
   status: TicketStatus;
   channel: Channel;
   language: string;
   customer: CustomerRef;
   transaction: TransactionRef | null;
   tags: string[];
+  segments: string[];
+  vip: boolean;
   tier: Tier;
   escalation_level: number;
   assignee_id: string | null;
@@ -100,6 +51,7 @@ export interface TicketRow {
   solved_at: Date | null;
   closed_at: Date | null;
   version: number;
+  client_version: number;
 }
 
 const NO_SLA: TicketSlaView = { policyId: null, firstResponse: null, nextResponse: null, resolution: null };
@@ -122,6 +74,8 @@ export function toTicketView(r: TicketRow): TicketView {
     customer: r.customer,
     transaction: r.transaction,
     tags: r.tags,
+    segments: r.segments,
+    vip: r.vip,
     tier: r.tier,
     escalationLevel: r.escalation_level,
     assigneeId: r.assignee_id,
@@ -137,6 +91,7 @@ export function toTicketView(r: TicketRow): TicketView {
     solvedAt: iso(r.solved_at),
     closedAt: iso(r.closed_at),
     version: r.version,
+    clientVersion: r.client_version,
   };
 }
 

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import {
   CommandRunner,
   EventStore,
+  FixedClock,
   PiiVault,
   Principal,
   inTransaction,
@@ -172,5 +173,22 @@ describe('TicketsService (real Postgres)', () => {
     const r = await rebuildProjections(ds, store, [projection]);
     expect(r.events).toBeGreaterThan(10);
     expect(await dump()).toEqual(before);
+  });
+
+  it('stamps commands with the injected clock, not the machine time', async () => {
+    const clock = new FixedClock('2031-02-03T04:05:06.000Z');
+    const fixed = new TicketsService(new CommandRunner(ds, store, { clock }), projection, queries, vault);
+    const opened = (
+      await fixed.open(agent, {
+        subject: 'Clock',
+        description: 'd',
+        category: 'other',
+        customer: { id: 'cust-9' },
+      })
+    ).result;
+    expect(opened.createdAt).toBe('2031-02-03T04:05:06.000Z');
+    clock.advance(60_000);
+    const replied = (await fixed.reply(agent, opened.id, { body: 'later' })).result;
+    expect(replied.updatedAt).toBe('2031-02-03T04:06:06.000Z');
   });
 });

@@ -1,19 +1,22 @@
 import { Injectable, Optional } from '@nestjs/common';
 import {
   CommandResult,
+  Caller,
+  CommandBody,
   CommandRunner,
-  Decider,
   DomainError,
   IdempotencyRequest,
+  Inbox,
   PiiVault,
   Principal,
   Tx,
-  processOnce,
-  sealPaths,
+  isSystem,
+  CUSTOMER_CONTACT_FIELDS,
   withDomainErrors,
 } from '@kefu/platform';
+import { Decider, SYSTEM, Priority } from '@kefu/kernel';
 import { randomUUID } from 'node:crypto';
-import { Actor } from '../domain/decider';
+import { segmentsIn } from './customer-segments.service';
 import {
   EscalateTicketData,
   MessageInput,
@@ -27,12 +30,12 @@ import { TicketEvent } from '../domain/ticket.events';
 import { canSeeTicket } from '../domain/ticket.permissions';
 import { TicketState } from '../domain/ticket.state';
 import { SlaRecalcReason, SlaTargetName } from '../domain/ticket.sla.types';
-import { Priority } from '../domain/ticket.types';
 import { TicketViewProjection } from '../projections/ticket-view.projection';
-import { SYSTEM_DOMAIN_ACTOR, actorFromPrincipal } from './actor';
+import { CLIENT_ORIGIN, SYSTEM_ORIGIN, clientVersionOf } from './client-version';
 import { TicketQueries } from './ticket-queries';
+import { TicketEscalationLadder } from './ticket-escalation-ladder';
 import { TicketSlaRules } from './ticket-sla-rules';
-import { TicketView } from './ticket-view';
+import { TicketView, toTicketView } from './ticket-view';
 
 export interface CommandOptions {
   expectedVersion?: number;
@@ -42,9 +45,6 @@ export interface CommandOptions {
 /** Rule errors from the pure decider become platform DomainErrors, so REST and GraphQL map them. */
 const decider: Decider<TicketState, TicketCommand, TicketEvent> = withDomainErrors(ticketDecider);
 
-/** The customer's contact details in TicketOpened: personal data, sealed with the customer's key. */
-const CUSTOMER_CONTACT_FIELDS = ['customer.name', 'customer.email', 'customer.phone'] as const;
-
 /** A customer opening their own ticket is named in `openedBy` too. */
 const OPENED_BY_CUSTOMER_FIELDS = [...CUSTOMER_CONTACT_FIELDS, 'openedBy.name'];
 
@@ -52,24 +52,15 @@ const OPENED_BY_CUSTOMER_FIELDS = [...CUSTOMER_CONTACT_FIELDS, 'openedBy.name'];
 const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['PublicReplyAdded', 'InternalNoteAdded']);
 
 /**
- * The same decider, sealing the contact details of the TicketOpened it emits and a customer author's
- * name in the messages it emits (the decider sees them clear).
+ * What is sealed in the events a ticket command emits: the contact details of TicketOpened and a
+ * customer author's name in messages (the decider sees them clear).
  */
-function sealingDecider(seal: (clear: string) => string): Decider<TicketState, TicketCommand, TicketEvent> {
-  return {
-    ...decider,
-    decide: (c, s) =>
-      decider.decide(c, s).map((e) => {
-        if (e.type === 'TicketOpened') {
-          const paths =
-            e.data.openedBy.kind === 'customer' ? OPENED_BY_CUSTOMER_FIELDS : CUSTOMER_CONTACT_FIELDS;
-          return { ...e, data: sealPaths(e.data, paths, seal) };
-        }
-        if (MESSAGE_EVENTS.has(e.type) && 'author' in e.data && e.data.author.kind === 'customer')
-          return { ...e, data: sealPaths(e.data, ['author.name'], seal) } as TicketEvent;
-        return e;
-      }),
-  };
+function personalFields(e: TicketEvent): readonly string[] {
+  if (e.type === 'TicketOpened')
+    return e.data.openedBy.kind === 'customer' ? OPENED_BY_CUSTOMER_FIELDS : CUSTOMER_CONTACT_FIELDS;
+  if (MESSAGE_EVENTS.has(e.type) && 'author' in e.data && e.data.author.kind === 'customer')
+    return ['author.name'];
+  return [];
 }
 
 /** The ticket commands: each one transaction, responding with the updated read model. */
@@ -82,6 +73,7 @@ export class TicketsService {
     private readonly vault: PiiVault,
     // Optional so the spine works (and tests build it) without the SLA module.
     @Optional() private readonly slaRules: TicketSlaRules = new TicketSlaRules(),
+    @Optional() private readonly ladder: TicketEscalationLadder = new TicketEscalationLadder(),
   ) {}
 
   async open(
@@ -90,15 +82,19 @@ export class TicketsService {
     opts: CommandOptions = {},
   ): Promise<CommandResult<TicketView>> {
     const ticketId = randomUUID();
-    const actor = actorFromPrincipal(principal);
-    // A partner's tickets come in on its key's channel unless it says otherwise.
-    const channel = data.channel ?? (principal.kind === 'partner' ? principal.channel : undefined);
-    return this.run(actor, ticketId, { ...opts, isNew: true, successStatus: 201 }, async (tx) => ({
+    // The number comes from a sequence inside the transaction (handleIn), with the other reads.
+    const command = this.opening(principal, ticketId, data);
+    return this.run(ticketId, { ...opts, isNew: true, successStatus: 201 }, command);
+  }
+
+  /** An OpenTicket command: a partner's tickets come in on its key's channel unless it says otherwise. */
+  private opening(caller: Caller, ticketId: string, data: Omit<OpenTicketData, 'ticketId' | 'number'>) {
+    const channel =
+      data.channel ?? (!isSystem(caller) && caller.kind === 'partner' ? caller.channel : undefined);
+    return this.commands.stamp<TicketCommand>(caller, {
       type: 'OpenTicket',
-      actor,
-      now: new Date().toISOString(),
-      data: { ...data, ...(channel ? { channel } : {}), ticketId, number: await nextTicketNumber(tx) },
-    }));
+      data: { ...data, ...(channel ? { channel } : {}), ticketId, number: UNNUMBERED },
+    });
   }
 
   reply(p: Principal, ticketId: string, input: Omit<MessageInput, 'messageId'>, opts: CommandOptions = {}) {
@@ -145,37 +141,28 @@ export class TicketsService {
    */
   async openIn(
     tx: Tx,
-    principal: Principal,
+    caller: Caller,
     data: Omit<OpenTicketData, 'ticketId' | 'number'>,
   ): Promise<TicketView> {
     const ticketId = randomUUID();
-    const actor = actorFromPrincipal(principal);
-    const channel = data.channel ?? (principal.kind === 'partner' ? principal.channel : undefined);
-    const command: TicketCommand = {
-      type: 'OpenTicket',
-      actor,
-      now: new Date().toISOString(),
-      data: { ...data, ...(channel ? { channel } : {}), ticketId, number: await nextTicketNumber(tx) },
-    };
-    return this.handleIn(tx, actor, ticketId, command, { isNew: true });
+    return this.handleIn(tx, ticketId, this.opening(caller, ticketId, data), { isNew: true });
   }
 
   /**
    * Any other ticket command inside the caller's transaction (escalate, assign, set status, reply…),
    * with the same access rules as the public methods: a principal who may not see the ticket gets
-   * not_found. Pass `'system'` for worker-driven changes (routing, escalation triggers).
+   * not_found. Pass the kernel's SYSTEM for worker-driven changes (routing, escalation triggers).
    */
   async executeIn<T extends Exclude<TicketCommand, { type: 'OpenTicket' }>['type']>(
     tx: Tx,
-    principal: Principal | 'system',
+    caller: Caller,
     ticketId: string,
     type: T,
     data: Extract<TicketCommand, { type: T }>['data'],
     opts: { expectedVersion?: number } = {},
   ): Promise<TicketView> {
-    const actor = principal === 'system' ? SYSTEM_DOMAIN_ACTOR : actorFromPrincipal(principal);
-    const command = { type, actor, now: new Date().toISOString(), data } as TicketCommand;
-    return this.handleIn(tx, actor, ticketId, command, opts);
+    const command = this.commands.stamp<TicketCommand>(caller, { type, data } as CommandBody<TicketCommand>);
+    return this.handleIn(tx, ticketId, command, opts);
   }
 
   /**
@@ -185,16 +172,12 @@ export class TicketsService {
   closeSolved(
     ticketId: string,
     quietPeriodSeconds: number,
-    inbox?: { handler: string; messageId: string },
+    inbox?: Inbox,
   ): Promise<CommandResult<TicketView>> {
-    const actor = SYSTEM_DOMAIN_ACTOR;
-    return this.run(actor, ticketId, { inbox }, () =>
-      Promise.resolve({
-        type: 'CloseSolvedTicket',
-        actor,
-        now: new Date().toISOString(),
-        data: { quietPeriodSeconds },
-      }),
+    return this.run(
+      ticketId,
+      { inbox },
+      this.commands.stamp<TicketCommand>(SYSTEM, { type: 'CloseSolvedTicket', data: { quietPeriodSeconds } }),
     );
   }
 
@@ -208,13 +191,18 @@ export class TicketsService {
     return this.system(ticketId, { type: 'RecalculateSla', data: { reason } });
   }
 
+  /**
+   * Jobs' commands. Their callers read the SLA clocks and status only, so the ticket comes back with
+   * its contact details still sealed (no data-key lookup, no decryption per timer).
+   */
   private system(
     ticketId: string,
     command: Pick<Extract<TicketCommand, { type: 'CheckSla' | 'RecalculateSla' }>, 'type' | 'data'>,
   ): Promise<CommandResult<TicketView>> {
-    const actor = SYSTEM_DOMAIN_ACTOR;
-    return this.run(actor, ticketId, {}, () =>
-      Promise.resolve({ ...command, actor, now: new Date().toISOString() } as TicketCommand),
+    return this.run(
+      ticketId,
+      { sealed: true },
+      this.commands.stamp<TicketCommand>(SYSTEM, command as CommandBody<TicketCommand>),
     );
   }
 
@@ -231,63 +219,67 @@ export class TicketsService {
     data: Extract<TicketCommand, { type: T }>['data'],
     successStatus = 200,
   ): Promise<CommandResult<TicketView>> {
-    const actor = actorFromPrincipal(principal);
-    return this.run(actor, ticketId, { ...opts, successStatus }, () =>
-      Promise.resolve({ type, actor, now: new Date().toISOString(), data } as TicketCommand),
+    return this.run(
+      ticketId,
+      { ...opts, successStatus },
+      this.commands.stamp<TicketCommand>(principal, { type, data } as CommandBody<TicketCommand>),
     );
   }
 
   private run(
-    actor: Actor,
     ticketId: string,
     opts: CommandOptions & {
       isNew?: boolean;
       successStatus?: number;
-      inbox?: { handler: string; messageId: string };
+      inbox?: Inbox;
+      /** Internal callers that never show the customer: skip opening the contact details. */
+      sealed?: boolean;
     },
-    build: (tx: Tx) => Promise<TicketCommand>,
+    command: TicketCommand,
   ): Promise<CommandResult<TicketView>> {
-    // The command is built inside the transaction (the ticket number comes from a sequence there).
-    let command: TicketCommand | undefined;
-    // The stored idempotent response keeps the contact details sealed; the caller gets them opened.
-    return this.reveal(
-      this.commands.transaction(
-        {
-          idempotency: opts.idempotency,
-          successStatus: opts.successStatus,
-          retries: opts.expectedVersion === undefined ? 5 : 0,
+    // Kept across conflict retries: a ticket number is drawn once.
+    let numbered: TicketCommand | undefined;
+    return this.commands.transaction(
+      {
+        idempotency: opts.idempotency,
+        successStatus: opts.successStatus,
+        // A pinned version is the client version, checked again after every reload: a race with a
+        // timer on the append is retried, a stale client version is not (see client-version.ts).
+        retries: 5,
+        // A redelivered job: already applied, so respond with the ticket as it is.
+        inbox: opts.inbox && {
+          ...opts.inbox,
+          redelivered: async (tx) => (await this.queries.byIdIn(tx, ticketId))!,
         },
-        async (tx) => {
-          const handle = async () => {
-            command ??= await build(tx);
-            return this.handleIn(tx, actor, ticketId, command, opts);
-          };
-          if (!opts.inbox) return handle();
-          let result: TicketView | undefined;
-          const applied = await processOnce(tx, opts.inbox.handler, opts.inbox.messageId, async () => {
-            result = await handle();
-          });
-          // A redelivered job: already applied, so respond with the ticket as it is.
-          return applied ? result! : (await this.queries.byIdIn(tx, ticketId))!;
-        },
-      ),
+        // The stored idempotent response keeps the contact details sealed; the caller gets them opened,
+        // with the keys the command itself sealed with at hand (a replay has none: it reads them).
+        reveal: opts.sealed
+          ? undefined
+          : async (view, committed) => {
+              const keys = committed && this.vault.keysUsedIn(committed);
+              return {
+                ...view,
+                customer: await this.vault.reveal(view.customer, undefined, keys && new Map(keys)),
+              };
+            },
+      },
+      (tx) => this.handleIn(tx, ticketId, numbered ?? command, opts, (c) => (numbered = c)),
     );
-  }
-
-  private async reveal(pending: Promise<CommandResult<TicketView>>): Promise<CommandResult<TicketView>> {
-    const r = await pending;
-    return { ...r, result: { ...r.result, customer: await this.vault.reveal(r.result.customer) } };
   }
 
   private async handleIn(
     tx: Tx,
-    actor: Actor,
     ticketId: string,
     command: TicketCommand,
     opts: { expectedVersion?: number; isNew?: boolean },
+    onNumbered?: (c: TicketCommand) => void,
   ): Promise<TicketView> {
-    // The SLA policies and calendars as of this transaction ride along with the command.
-    const sla = await this.slaRules.rulesIn(tx);
+    // An escalation that names no tier follows the ladder (read on every attempt: the tier may move).
+    if (command.type === 'EscalateTicket' && !command.data.toTier) {
+      const toTier = await this.ladder.tierIn(tx, ticketId, command.data.trigger ?? 'agent');
+      if (toTier) command = { ...command, data: { ...command.data, toTier } };
+    }
+    const actor = command.actor;
     // Contact details are encrypted on the way in, with the key of the customer they belong to.
     // A customer acting on their own ticket: their name as a message author is sealed with their key.
     const subject =
@@ -296,23 +288,58 @@ export class TicketsService {
         : actor.role === 'customer' && actor.name
           ? actor.customerId?.trim()
           : undefined;
-    const seal = subject ? await this.vault.sealerFor(tx, subject) : undefined;
+    // The reads a command needs go out together (one round trip on a pipelined transaction): the
+    // ticket number, the SLA policies and calendars as of this transaction, the customer's data key.
+    const needsNumber = command.type === 'OpenTicket' && command.data.number === UNNUMBERED;
+    // An opened ticket also takes the segments an admin set for its customer (the partner's come
+    // with the customer; the decider keeps the union).
+    const [number, sla, seal, segments] = await Promise.all([
+      needsNumber ? nextTicketNumber(tx) : undefined,
+      // A timer's CheckSla only breaches and warns what the clocks say is due: no rules needed.
+      command.type === 'CheckSla' ? undefined : this.slaRules.rulesIn(tx),
+      subject ? this.vault.sealerFor(tx, subject) : undefined,
+      command.type === 'OpenTicket' && subject ? segmentsIn(tx, subject) : undefined,
+    ]);
+    if (command.type === 'OpenTicket' && (number !== undefined || segments?.segments.length)) {
+      command = {
+        ...command,
+        data: {
+          ...command.data,
+          ...(number !== undefined ? { number } : {}),
+          ...(segments?.segments.length ? { segments: segments.segments } : {}),
+        },
+      };
+      onNumbered?.(command);
+    }
     return this.commands.handleIn(tx, {
       streamType: TICKET_STREAM_TYPE,
       streamId: ticketId,
-      decider: seal ? sealingDecider(seal) : decider,
+      decider,
+      seal: { with: seal, paths: personalFields },
       command: sla ? { ...command, sla } : command,
       expectedVersion: opts.expectedVersion,
+      clientVersion: (events) => clientVersionOf(events),
+      // What the worker does on its own does not move the client version.
+      metadata: actor.role === 'system' ? SYSTEM_ORIGIN : CLIENT_ORIGIN,
       mustExist: opts.isNew ? undefined : { what: 'Ticket', id: ticketId },
       isNew: opts.isNew,
       authorize: (state) => {
         if (state.exists && !canSeeTicket(actor, state)) throw DomainError.notFound('Ticket', ticketId);
       },
       project: (t, events) => this.projection.apply(t, events),
-      respond: async (t) => (await this.queries.byIdIn(t, ticketId))!,
+      // ticket_view reads stream positions, types and data only: sent behind the append.
+      projectAhead: true,
+      // The row the projection just wrote when it is the latest (an opened ticket), else read back.
+      respond: async (t, { version }) => {
+        const row = this.projection.writtenRow(t, ticketId, version);
+        return row ? toTicketView(row) : (await this.queries.byIdIn(t, ticketId))!;
+      },
     });
   }
 }
+
+/** An OpenTicket command whose number is drawn in its transaction. */
+const UNNUMBERED = 0;
 
 async function nextTicketNumber(tx: Tx): Promise<number> {
   const row = await tx.one<{ n: string }>(`SELECT nextval('ticket_number_seq')::text AS n`);

@@ -1,4 +1,4 @@
-import { ACTOR_ROLES, Actor } from './decider';
+import { ACTOR_ROLES, Actor } from '@kefu/kernel';
 import { TicketCommand } from './ticket.commands';
 import { TicketEvent } from './ticket.events';
 import {
@@ -21,7 +21,7 @@ import {
   setPriority,
   setStatus,
   tag,
-} from './ticket.fixtures';
+} from '@kefu/test-fixtures/domain';
 import { TICKET_PERMISSIONS } from './ticket.permissions';
 
 describe('AddInternalNote', () => {

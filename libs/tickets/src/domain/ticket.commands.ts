@@ -1,17 +1,7 @@
 // What someone asks a ticket to do, in the imperative. Ids (ticket, message) and the number are
 // allocated by the application layer, so deciding stays pure and replays stay deterministic.
-import { Command } from './decider';
-import {
-  Attachment,
-  Category,
-  Channel,
-  CustomerRef,
-  EscalationTrigger,
-  Priority,
-  SettableStatus,
-  Tier,
-  TransactionRef,
-} from './ticket.types';
+import { Command, Category, Channel, CustomerRef, Priority, Tier, TransactionRef } from '@kefu/kernel';
+import { Attachment, EscalationTrigger, SettableStatus } from './ticket.types';
 import { SlaRecalcReason, SlaRules, SlaTargetName } from './ticket.sla.types';
 
 export interface OpenTicketData {
@@ -32,6 +22,8 @@ export interface OpenTicketData {
   transaction?: TransactionRef;
   tags?: string[];
   externalRef?: string;
+  /** The customer's segments an admin set (the application layer reads them); merged with customer.segments. */
+  segments?: string[];
 }
 
 export interface MessageInput {

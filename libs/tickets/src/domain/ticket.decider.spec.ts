@@ -19,7 +19,7 @@ import {
   opened,
   reply,
   setStatus,
-} from './ticket.fixtures';
+} from '@kefu/test-fixtures/domain';
 import { TICKET_STATUSES, TicketStatus } from './ticket.types';
 
 describe('SetTicketStatus: every status → status pair', () => {

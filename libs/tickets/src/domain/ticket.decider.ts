@@ -1,7 +1,17 @@
 // decide(command, state) → events for one ticket. Checks run in the order of HTTP precedence:
 // not_found (missing, or not the actor's to see) → forbidden → validation_failed → invalid_transition.
 // A refusal throws before anything is emitted; a command that changes nothing returns [].
-import { Decider, DomainRuleError } from './decider';
+import {
+  Decider,
+  DomainRuleError,
+  Violations,
+  absent,
+  integerIn,
+  oneOf,
+  requiredText,
+  PRIORITIES,
+  TIERS,
+} from '@kefu/kernel';
 import {
   AddInternalNote,
   AssignTicket,
@@ -21,10 +31,8 @@ import { withSla } from './ticket.sla';
 import { Ticket, TicketState, evolve, initialState } from './ticket.state';
 import {
   ESCALATION_TRIGGERS,
-  PRIORITIES,
   SETTABLE_STATUSES,
   StatusChangeReason,
-  TIERS,
   TicketStatus,
   defaultPriorityFor,
   escalationLevelOf,
@@ -32,7 +40,6 @@ import {
   nextTier,
 } from './ticket.types';
 import { LIMITS, normaliseTags, validateMessage, validateOpenTicket } from './ticket.validation';
-import { Violations, absent, integerIn, oneOf, requiredText } from './validation';
 
 export function decide(command: TicketCommand, state: TicketState): TicketEvent[] {
   return withSla(command, state, decideTicket(command, state));
@@ -90,6 +97,9 @@ function openTicket(command: OpenTicket, state: TicketState): TicketEvent[] {
     if (!absent(given) && typeof given.id === 'string' && given.id.trim() !== ownAccount) {
       throw DomainRuleError.forbidden('Customers open tickets for their own account only.');
     }
+    // A segment is the business's judgement of a customer (vip): never self-declared.
+    if (!absent(given) && Array.isArray(given.segments) && given.segments.length > 0)
+      throw DomainRuleError.forbidden('Customer segments are set by partners and admins, not by customers.');
   }
   const d = validateOpenTicket(command.data, { requireCustomer: ownAccount === undefined });
   const customer = d.customer ?? { id: ownAccount ?? '' };
@@ -110,6 +120,7 @@ function openTicket(command: OpenTicket, state: TicketState): TicketEvent[] {
         ...(d.transaction ? { transaction: d.transaction } : {}),
         tags: d.tags,
         ...(d.externalRef === undefined ? {} : { externalRef: d.externalRef }),
+        ...(d.segments.length ? { segments: d.segments } : {}),
         tier: 'L1',
         openedBy: authorOf(actor),
         at: now,

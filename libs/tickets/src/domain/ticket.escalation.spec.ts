@@ -10,8 +10,9 @@ import {
   inStatus,
   requestEscalation,
   ticketState,
-} from './ticket.fixtures';
-import { ESCALATION_TRIGGERS, Tier } from './ticket.types';
+} from '@kefu/test-fixtures/domain';
+import { ESCALATION_TRIGGERS } from './ticket.types';
+import { Tier } from '@kefu/kernel';
 
 const escalatedNow = (fromTier: Tier, toTier: Tier, level: number, trigger = 'agent'): TicketEvent =>
   ({

@@ -1,19 +1,7 @@
 // What happened to a ticket, in the past tense. Every payload carries `at`, the command's `now`:
 // evolve only sees {type, data}, and rules such as the close-after-quiet-period need the times.
-import { DomainEvent } from './decider';
-import {
-  Attachment,
-  Author,
-  Category,
-  Channel,
-  CustomerRef,
-  EscalationTrigger,
-  Priority,
-  StatusChangeReason,
-  Tier,
-  TicketStatus,
-  TransactionRef,
-} from './ticket.types';
+import { DomainEvent, Category, Channel, CustomerRef, Priority, Tier, TransactionRef } from '@kefu/kernel';
+import { Attachment, Author, EscalationTrigger, StatusChangeReason, TicketStatus } from './ticket.types';
 import { SlaRecalcReason, SlaTargetName } from './ticket.sla.types';
 
 export interface TicketOpenedData {
@@ -31,6 +19,8 @@ export interface TicketOpenedData {
   tags: string[];
   /** The partner's own id for the case. */
   externalRef?: string;
+  /** The customer's segments when it opened (partner-given ∪ admin-set); absent on older events. */
+  segments?: string[];
   tier: 'L1';
   /** A partner author here is what limits the partner's access to its own cases. */
   openedBy: Author;

@@ -1,7 +1,7 @@
-import { Actor } from './decider';
+import { Actor, CATEGORIES, Category, Priority } from '@kefu/kernel';
 import { OpenTicketData } from './ticket.commands';
-import { T0, actors, given, inStatus, openTicket, opened } from './ticket.fixtures';
-import { CATEGORIES, Category, Priority, defaultPriorityFor } from './ticket.types';
+import { T0, actors, given, inStatus, openTicket, opened } from '@kefu/test-fixtures/domain';
+import { defaultPriorityFor } from './ticket.types';
 
 describe('OpenTicket', () => {
   it('a partner opens a ticket: defaults filled in, tags normalised, tier L1', () => {

@@ -1,5 +1,5 @@
 // Who may do what to a ticket, in one table, and whose tickets a customer or partner can see.
-import { Actor, ActorRole, DomainRuleError, STAFF_ROLES } from './decider';
+import { Actor, ActorRole, DomainRuleError, STAFF_ROLES, partyOf } from '@kefu/kernel';
 import { TicketCommandType } from './ticket.commands';
 import { Author } from './ticket.types';
 
@@ -58,20 +58,7 @@ export function canSeeTicket(actor: Actor, ticket: TicketOwnership): boolean {
 
 /** How an actor appears as a message author. Admins acting on a ticket act as agents. */
 export function authorOf(actor: Actor): Author {
-  const name = actor.name === undefined ? {} : { name: actor.name };
-  switch (actor.role) {
-    case 'customer':
-      return { kind: 'customer', id: actor.customerId ?? actor.id, ...name };
-    case 'partner':
-      return { kind: 'partner', id: actor.id, ...name };
-    case 'system':
-      return { kind: 'system', id: actor.id, ...name };
-    case 'agent':
-    case 'senior_agent':
-    case 'supervisor':
-    case 'admin':
-      return { kind: 'agent', id: actor.id, ...name };
-  }
+  return partyOf(actor);
 }
 
 /** People who can hold tickets: solving an unassigned ticket assigns it to them. */

@@ -297,11 +297,25 @@ function sameTerms(a: SlaTerms | undefined, b: SlaTerms): boolean {
 }
 
 /**
+ * CheckSla (a timer) decides nothing but the sweep, and what is due is in the state's clocks: it needs
+ * no policy or calendar, so the timer job sends none and saves their read on every due timer.
+ */
+const SWEEP_ONLY: SlaRules = {
+  termsFor: () => {
+    throw new Error('CheckSla has no SLA rules: it only breaches and warns');
+  },
+  clock: () => {
+    throw new Error('CheckSla has no SLA rules: it only breaches and warns');
+  },
+};
+
+/**
  * The command's events with the SLA's around them: overdue breaches first, then each event followed
- * by what it does to the clocks. Without rules (no SLA module wired) the events pass unchanged.
+ * by what it does to the clocks. Without rules (no SLA module wired) the events pass unchanged, except
+ * CheckSla's sweep, which needs none.
  */
 export function withSla(command: TicketCommand, before: TicketState, events: TicketEvent[]): TicketEvent[] {
-  const rules = command.sla;
+  const rules = command.sla ?? (command.type === 'CheckSla' ? SWEEP_ONLY : undefined);
   if (!rules) return events;
   const run = new SlaRun(before, rules, command.now);
   run.sweep();

@@ -1,7 +1,7 @@
 // The SLA clocks a ticket carries. The policy and calendar live in the SLA module; the ticket
 // decider sees them through SlaRules, a port the application layer fills in per command (pure
 // functions over a snapshot of the policies and calendars), so deciding stays pure and replayable.
-import { Category, Channel, Priority } from './ticket.types';
+import { Category, Channel, Priority } from '@kefu/kernel';
 
 export const SLA_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
 export type SlaTargetName = (typeof SLA_TARGETS)[number];
@@ -29,7 +29,12 @@ export interface SlaClock {
 
 /** The port: which policy applies to a ticket, and the clock of a calendar (null = 24/7). */
 export interface SlaRules {
-  termsFor(ticket: { priority: Priority; category: Category; channel: Channel }): SlaTerms | undefined;
+  termsFor(ticket: {
+    priority: Priority;
+    category: Category;
+    channel: Channel;
+    segments?: readonly string[];
+  }): SlaTerms | undefined;
   clock(calendarId: string | null): SlaClock;
 }
 

@@ -3,7 +3,8 @@
 import { TicketEvent } from './ticket.events';
 import { evolveSla } from './ticket.sla.evolve';
 import { TicketSlaState } from './ticket.sla.types';
-import { Author, Category, Channel, Priority, Tier, TicketStatus } from './ticket.types';
+import { Author, TicketStatus } from './ticket.types';
+import { Category, Channel, Priority, Tier } from '@kefu/kernel';
 
 export interface NoTicket {
   exists: false;
@@ -24,6 +25,8 @@ export interface Ticket {
   escalationLevel: number;
   assigneeId?: string;
   tags: string[];
+  /** The customer's segments (`vip`) as of opening: SLA policies and escalation routing match on them. */
+  segments: string[];
   /** Times the ticket left `solved` other than by closing. */
   reopenCount: number;
   /** Set while solved; the close-after-quiet-period rule measures from it. */
@@ -59,6 +62,7 @@ export function evolve(state: TicketState, event: TicketEvent): TicketState {
       tier: d.tier,
       escalationLevel: 0,
       tags: [...d.tags],
+      segments: [...(d.segments ?? [])],
       reopenCount: 0,
       escalationRequested: false,
       messageCount: 0,

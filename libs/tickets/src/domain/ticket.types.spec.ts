@@ -1,14 +1,12 @@
-import { DomainRuleError } from './decider';
+import { DomainRuleError, isIsoDateTime, normaliseLanguageTag, utf8Length, CATEGORIES } from '@kefu/kernel';
 import { TICKET_EVENT_TYPES } from './ticket.events';
 import {
-  CATEGORIES,
   defaultPriorityFor,
   escalationLevelOf,
   formatTicketNumber,
   nextTier,
   parseTicketNumber,
 } from './ticket.types';
-import { isIsoDateTime, normaliseLanguageTag, utf8Length } from './validation';
 
 describe('ticket numbers', () => {
   it.each([

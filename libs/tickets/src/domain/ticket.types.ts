@@ -1,30 +1,6 @@
 // Ticket vocabulary in the lower-case spelling REST uses; GraphQL enums are the same values upper-cased.
-
-export const CATEGORIES = [
-  'payment_failed',
-  'account_locked',
-  'account_stolen',
-  'password_reset',
-  'transaction_dispute',
-  'refund',
-  'refund_not_received',
-  'abnormal_charge',
-  'card_unbinding',
-  'cross_border',
-  'fees',
-  'privacy',
-  'technical',
-  'feature_question',
-  'complaint',
-  'other',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const CHANNELS = ['app', 'web', 'chat', 'phone', 'email', 'social', 'partner'] as const;
-export type Channel = (typeof CHANNELS)[number];
+// Category, priority, channel, tier, customer and transaction are the kernel's: import @kefu/kernel.
+import { Category, Priority, TIERS, Tier } from '@kefu/kernel';
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -37,9 +13,6 @@ export const SETTABLE_STATUSES = [
   'solved',
 ] as const satisfies readonly TicketStatus[];
 export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
-
-export const TIERS = ['L1', 'L2', 'L3'] as const;
-export type Tier = (typeof TIERS)[number];
 
 export const VISIBILITIES = ['public', 'internal'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -112,23 +85,8 @@ export function escalationLevelOf(tier: Tier): number {
   return TIERS.indexOf(tier);
 }
 
-/** The wallet account; name, email and phone are personal data (encrypted in event payloads). */
-export interface CustomerRef {
-  id: string;
-  name?: string;
-  email?: string;
-  phone?: string;
-}
-
-export interface TransactionRef {
-  id: string;
-  /** Integer minor units (1050 = 10.50), never negative. */
-  amount: number;
-  /** ISO 4217, three upper-case letters. */
-  currency: string;
-  occurredAt?: string;
-  merchantId?: string;
-}
+/** The segment that puts a ticket first in its priority band (queues) and that VIP policies match. */
+export const VIP_SEGMENT = 'vip';
 
 /** A reference to a stored file; Kefu never holds the bytes. */
 export interface Attachment {

@@ -11,10 +11,6 @@ import {
   optionalText,
   requiredText,
   unique,
-} from './validation';
-import { MessageInput, OpenTicketData } from './ticket.commands';
-import {
-  Attachment,
   CATEGORIES,
   CHANNELS,
   Category,
@@ -23,7 +19,9 @@ import {
   PRIORITIES,
   Priority,
   TransactionRef,
-} from './ticket.types';
+} from '@kefu/kernel';
+import { MessageInput, OpenTicketData } from './ticket.commands';
+import { Attachment } from './ticket.types';
 
 export const LIMITS = {
   /** 64 KiB of UTF-8, for descriptions and message bodies. */
@@ -63,6 +61,15 @@ export function normaliseTags(v: Violations, field: string, raw: unknown): strin
     else v.add(`${field}[${i}]`, 'must be 1-50 of a-z, 0-9, _ and -, starting with a letter or digit');
   });
   return unique(tags);
+}
+
+export const MAX_SEGMENTS = 10;
+
+/** Segments (`vip`, `merchant`) are slugs like tags: trimmed, lower-cased, at most 10. */
+export function normaliseSegments(v: Violations, field: string, raw: unknown): string[] {
+  const segments = normaliseTags(v, field, raw);
+  if (segments.length > MAX_SEGMENTS) v.add(field, `at most ${MAX_SEGMENTS} segments`);
+  return segments;
 }
 
 export function validateCustomer(v: Violations, field: string, c: CustomerRef): CustomerRef {
@@ -148,6 +155,7 @@ export interface ValidOpenTicket {
   transaction?: TransactionRef;
   tags: string[];
   externalRef?: string;
+  segments: string[];
 }
 
 /** Defaults that depend on the actor (channel, customer) or the category are applied by the decider. */
@@ -170,6 +178,10 @@ export function validateOpenTicket(d: OpenTicketData, opts: { requireCustomer: b
   const tags = normaliseTags(v, 'tags', d.tags);
   if (tags.length > LIMITS.tagsPerTicket) v.add('tags', `a ticket has at most ${LIMITS.tagsPerTicket} tags`);
   const externalRef = optionalText(v, 'externalRef', d.externalRef, LIMITS.idChars);
+  const segments = unique([
+    ...normaliseSegments(v, 'customer.segments', absent(d.customer) ? undefined : d.customer.segments),
+    ...normaliseSegments(v, 'segments', d.segments),
+  ]).sort();
   v.throwIfAny();
   return {
     ticketId,
@@ -184,5 +196,6 @@ export function validateOpenTicket(d: OpenTicketData, opts: { requireCustomer: b
     ...(transaction === undefined ? {} : { transaction }),
     tags,
     ...(externalRef === undefined ? {} : { externalRef }),
+    segments,
   };
 }

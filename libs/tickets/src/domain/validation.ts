@@ -1,121 +1,17 @@
-// Small, dependency-free input checks shared by the domain folders. Each check reports every
-// problem at once (clients fix a form in one round trip) and returns the normalised value.
-import { DomainRuleError, FieldViolation } from './decider';
-
-export class Violations {
-  private readonly list: FieldViolation[] = [];
-
-  add(field: string, message: string): void {
-    this.list.push({ field, message });
-  }
-
-  get any(): boolean {
-    return this.list.length > 0;
-  }
-
-  /** Throws validation_failed with every collected violation, if any. */
-  throwIfAny(): void {
-    if (this.list.length) throw DomainRuleError.validation([...this.list]);
-  }
-}
-
-/** Bytes in UTF-8, counted without Buffer/TextEncoder so the domain stays plain TypeScript. */
-export function utf8Length(s: string): number {
-  let bytes = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return bytes;
-}
-
-/** Required text: trimmed, not empty, at most `maxChars` characters. */
-export function requiredText(v: Violations, field: string, value: unknown, maxChars: number): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    v.add(field, 'must not be empty');
-    return '';
-  }
-  const t = value.trim();
-  if ([...t].length > maxChars) v.add(field, `must be at most ${maxChars} characters`);
-  return t;
-}
-
-/** GraphQL sends omitted optional inputs as null, REST as undefined: both mean "not given". */
-export function absent(value: unknown): value is undefined | null {
-  return value === undefined || value === null;
-}
-
-/** Optional text: undefined/null stays undefined; otherwise like requiredText. */
-export function optionalText(
-  v: Violations,
-  field: string,
-  value: unknown,
-  maxChars: number,
-): string | undefined {
-  if (absent(value)) return undefined;
-  return requiredText(v, field, value, maxChars);
-}
-
-/** A message body: not blank, at most `maxBytes` UTF-8 bytes. Kept as written (no trimming). */
-export function body(v: Violations, field: string, value: unknown, maxBytes: number): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    v.add(field, 'must not be empty');
-    return '';
-  }
-  if (utf8Length(value) > maxBytes) v.add(field, `must be at most ${maxBytes} bytes`);
-  return value;
-}
-
-export function oneOf<T extends string>(
-  v: Violations,
-  field: string,
-  value: unknown,
-  allowed: readonly T[],
-): T | undefined {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  v.add(field, `must be one of ${allowed.join(', ')}`);
-  return undefined;
-}
-
-export function integerIn(v: Violations, field: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    v.add(field, `must be an integer from ${min} to ${max}`);
-    return min;
-  }
-  return value;
-}
-
-// language[-Script][-REGION]: `en`, `zh-CN`, `zh-Hant-TW`, `es-419`. Enough of BCP 47 for routing.
-const LANGUAGE_TAG = /^([a-z]{2,3})(?:-([a-z]{4}))?(?:-([a-z]{2}|\d{3}))?$/i;
-
-/** A BCP 47 tag in canonical case (`zh-cn` → `zh-CN`, `zh-hant` → `zh-Hant`), or undefined. */
-export function normaliseLanguageTag(tag: string): string | undefined {
-  const m = LANGUAGE_TAG.exec(tag.trim());
-  if (!m) return undefined;
-  const [, lang, script, region] = m;
-  let out = lang.toLowerCase();
-  if (script) out += `-${script[0].toUpperCase()}${script.slice(1).toLowerCase()}`;
-  if (region) out += `-${region.toUpperCase()}`;
-  return out;
-}
-
-export function languageTag(v: Violations, field: string, value: unknown): string {
-  const tag = typeof value === 'string' ? normaliseLanguageTag(value) : undefined;
-  if (!tag) v.add(field, 'must be a BCP 47 language tag such as en or zh-CN');
-  return tag ?? '';
-}
-
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-export function isIsoDateTime(value: unknown): value is string {
-  return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
-}
-
-/** Removes duplicates, keeping the first occurrence's position. */
-export function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}
-
-export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
+// The input checks moved to @kefu/kernel (issue 14). These names stay importable from here until
+// the `@kefu/*/*` wildcard goes (item 2); new code imports @kefu/kernel.
+export {
+  Violations,
+  absent,
+  body,
+  integerIn,
+  isIsoDateTime,
+  languageTag,
+  normaliseLanguageTag,
+  oneOf,
+  optionalText,
+  requiredText,
+  sameItems,
+  unique,
+  utf8Length,
+} from '@kefu/kernel';

@@ -10,10 +10,10 @@ import {
   decodeCursor,
   encodeCursor,
   scopedPublicTypes,
+  PublicEvent,
 } from '@kefu/platform';
 import { TICKET_STREAM_TYPE } from '@kefu/tickets';
 import { MAPPED_TICKET_EVENT_TYPES, toPublicEvent } from '../domain/event-mapper';
-import { PublicEvent } from '@kefu/platform';
 
 export const FEED_DEFAULT_LIMIT = 100;
 export const FEED_MAX_LIMIT = 500;

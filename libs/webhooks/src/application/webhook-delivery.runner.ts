@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig, inTransaction } from '@kefu/platform';
+import { AppConfig, Clock, inTransaction } from '@kefu/platform';
 import { jitteredDelayMs, nextRetryDelayMs } from '../domain/backoff';
 import { SIGNATURE_HEADER, signatureHeader } from '../domain/signature';
 import { SendResult, postWebhook } from '../infrastructure/http-sender';
@@ -31,8 +31,27 @@ export type DeliveryOutcome =
   | { kind: 'retry'; delayMs: number; reason: string };
 
 /** A clock, so tests can move time. */
-export const WEBHOOK_CLOCK = Symbol('WEBHOOK_CLOCK');
-export type Clock = () => Date;
+
+type Peek =
+  | { outcome: DeliveryOutcome; delivery?: undefined; endpoint?: undefined }
+  | { outcome?: undefined; delivery: DeliveryRow; endpoint: EndpointRow };
+
+type Target = Awaited<ReturnType<typeof checkTarget>>;
+
+interface Claimed {
+  outcome?: undefined;
+  attempt: number;
+  firstAttemptAt: Date;
+  delivery: DeliveryRow;
+  endpoint: EndpointRow;
+}
+type Claim = { outcome: DeliveryOutcome } | Claimed;
+
+interface Sent {
+  result: SendResult;
+  ok: boolean;
+  error: string | null;
+}
 
 /**
  * One attempt of one delivery: check → claim (a lease and a numbered attempt row, committed) →
@@ -49,7 +68,7 @@ export class WebhookDeliveryRunner {
     private readonly config: AppConfig,
     private readonly box: WebhookSecretBox,
     @Inject(WEBHOOK_TARGET_LOOKUP) private readonly lookup: LookupAll,
-    @Inject(WEBHOOK_CLOCK) private readonly now: Clock,
+    private readonly clock: Clock,
   ) {}
 
   private get policy() {
@@ -62,7 +81,7 @@ export class WebhookDeliveryRunner {
 
   /** A row this job cannot see yet (its transaction has not committed): wait, within reason. */
   private notYet(job: DeliveryJobRef, reason: string): DeliveryOutcome {
-    if (this.now().getTime() - job.createdAt > this.policy.windowMs) {
+    if (this.clock.now().getTime() - job.createdAt > this.policy.windowMs) {
       this.logger.warn(
         { deliveryId: job.deliveryId, jobId: job.jobId, reason },
         'gave up waiting for the delivery',
@@ -74,48 +93,64 @@ export class WebhookDeliveryRunner {
     return { kind: 'retry', delayMs: jitteredDelayMs(job.attemptsMade + 1, soon), reason };
   }
 
+  /**
+   * One attempt: peek → target → claim → send → record. Each step returns an outcome when the
+   * attempt ends there (a duplicate, a superseded job, a held or deleted endpoint).
+   */
   async run(job: DeliveryJobRef): Promise<DeliveryOutcome> {
-    // 1. A look without locks: most duplicates stop here, before any DNS or HTTP.
+    const seen = await this.peek(job);
+    if (seen.outcome) return seen.outcome;
+    const target = await this.target(seen.endpoint);
+    const claim = await this.claim(job, seen.delivery.endpoint_id);
+    if (claim.outcome) return claim.outcome;
+    const sent = await this.send(claim, target);
+    return this.record(job, claim, sent);
+  }
+
+  /** 1. A look without locks: most duplicates stop here, before any DNS or HTTP. */
+  private async peek(job: DeliveryJobRef): Promise<Peek> {
     const seen = (
       (await this.dataSource.query(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.id = $1`, [
         job.deliveryId,
       ])) as DeliveryRow[]
     )[0];
-    if (!seen) return this.notYet(job, 'delivery not visible yet');
+    if (!seen) return { outcome: this.notYet(job, 'delivery not visible yet') };
     if (seen.requeue_count !== job.requeue) {
-      return job.requeue > seen.requeue_count
-        ? this.notYet(job, 'requeue not visible yet')
-        : { kind: 'done', result: 'superseded' };
+      return {
+        outcome:
+          job.requeue > seen.requeue_count
+            ? this.notYet(job, 'requeue not visible yet')
+            : { kind: 'done', result: 'superseded' },
+      };
     }
-    if (seen.status !== 'pending') return { kind: 'done', result: 'skipped' };
+    if (seen.status !== 'pending') return { outcome: { kind: 'done', result: 'skipped' } };
 
     const endpoint = (
       (await this.dataSource.query(`SELECT e.* FROM webhook_endpoints e WHERE e.id = $1`, [
         seen.endpoint_id,
       ])) as EndpointRow[]
     )[0];
-    if (!endpoint) return { kind: 'done', result: 'skipped' };
+    if (!endpoint) return { outcome: { kind: 'done', result: 'skipped' } };
+    return { delivery: seen, endpoint };
+  }
 
-    // 2. Where to connect, checked now (DNS may have changed since registration).
-    const target = await checkTarget(endpoint.url, {
+  /** 2. Where to connect, checked now (DNS may have changed since registration). */
+  private target(endpoint: EndpointRow): Promise<Target> {
+    return checkTarget(endpoint.url, {
       allowPrivate: this.config.webhookAllowPrivateTargets,
       lookup: this.lookup,
     });
+  }
 
-    // 3. Claim: re-check everything under locks (endpoint, then delivery: the order every writer uses).
-    type Claim =
-      | { outcome: DeliveryOutcome }
-      | {
-          outcome?: undefined;
-          attempt: number;
-          firstAttemptAt: Date;
-          delivery: DeliveryRow;
-          endpoint: EndpointRow;
-        };
-    const claim = await inTransaction(this.dataSource, async (tx): Promise<Claim> => {
-      const now = this.now();
+  /**
+   * 3. Claim: re-check everything under locks (endpoint, then delivery: the order every writer
+   * uses), then take a lease and open a numbered attempt row, committed.
+   */
+  private claim(job: DeliveryJobRef, endpointId: string): Promise<Claim> {
+    return inTransaction(this.dataSource, async (tx): Promise<Claim> => {
+      const now = this.clock.now();
       const ep = await tx.one<EndpointRow>(`SELECT e.* FROM webhook_endpoints e WHERE e.id = $1 FOR SHARE`, [
-        seen.endpoint_id,
+        endpointId,
       ]);
       const d = await tx.one<DeliveryRow>(
         `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.id = $1 FOR UPDATE`,
@@ -173,15 +208,16 @@ export class WebhookDeliveryRunner {
       );
       return { attempt, firstAttemptAt, delivery: d, endpoint: ep };
     });
-    if (claim.outcome) return claim.outcome;
-    const { attempt, firstAttemptAt, delivery, endpoint: ep } = claim;
+  }
 
-    // 4. The POST (no transaction open).
+  /** 4. The POST (no transaction open). */
+  private async send(claim: Claimed, target: Target): Promise<Sent> {
+    const { attempt, delivery, endpoint: ep } = claim;
     let result: SendResult;
     if (!target.ok) {
       result = { error: `blocked: ${target.problem}`, durationMs: 0 };
     } else {
-      const t = Math.floor(this.now().getTime() / 1000);
+      const t = Math.floor(this.clock.now().getTime() / 1000);
       const secret = this.box.open(ep.secret_ciphertext, ep.id);
       result = await postWebhook({
         url: target.url,
@@ -206,10 +242,15 @@ export class WebhookDeliveryRunner {
         (result.statusCode !== undefined && result.statusCode >= 300 && result.statusCode < 400
           ? `HTTP ${result.statusCode} (redirects are not followed)`
           : `HTTP ${result.statusCode}`));
+    return { result, ok, error };
+  }
 
-    // 5. Record, committed whatever happened.
+  /** 5. Record, committed whatever happened. */
+  private record(job: DeliveryJobRef, claim: Claimed, sent: Sent): Promise<DeliveryOutcome> {
+    const { attempt, firstAttemptAt, delivery, endpoint: ep } = claim;
+    const { result, ok, error } = sent;
     return inTransaction(this.dataSource, async (tx) => {
-      const now = this.now();
+      const now = this.clock.now();
       await tx.execute(
         `UPDATE webhook_attempts SET duration_ms = $3, status_code = $4, error = $5, response_excerpt = $6
           WHERE delivery_id = $1 AND attempt = $2`,

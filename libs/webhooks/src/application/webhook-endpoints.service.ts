@@ -9,9 +9,11 @@ import {
   FieldError,
   IdempotencyRequest,
   Tx,
+  PUBLIC_EVENT_TYPES,
+  PublicEventType,
+  isPublicEventType,
 } from '@kefu/platform';
 import { decodePageCursor, encodePageCursor } from '@kefu/tickets';
-import { PUBLIC_EVENT_TYPES, PublicEventType, isPublicEventType } from '@kefu/platform';
 import { WebhookSecretBox, newWebhookSecret } from '../infrastructure/secret-box';
 import { LookupAll, checkTarget } from '../infrastructure/target-resolver';
 import { WebhookQueue } from '../infrastructure/webhook-queue';

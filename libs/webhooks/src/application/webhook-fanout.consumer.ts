@@ -6,11 +6,11 @@ import {
   StoredEvent,
   Tx,
   scopedPublicTypes,
+  PublicEvent,
 } from '@kefu/platform';
 import { TICKET_STREAM_TYPE, TicketOpenedData } from '@kefu/tickets';
 import { deliveryIdOf } from '../domain/delivery-id';
 import { TicketRef, publicTypeOf, toPublicEvent } from '../domain/event-mapper';
-import { PublicEvent } from '@kefu/platform';
 import { DeliveryJobRequest, WebhookQueue } from '../infrastructure/webhook-queue';
 
 interface Owner {

@@ -1,5 +1,4 @@
-import { ticketDecider } from '@kefu/tickets/domain/ticket.decider';
-import { TICKET_EVENT_TYPES, TicketEvent } from '@kefu/tickets/domain/ticket.events';
+import { ticketDecider, TICKET_EVENT_TYPES, TicketEvent } from '@kefu/tickets/domain';
 import {
   actors,
   assign,
@@ -9,10 +8,10 @@ import {
   openTicket,
   reply,
   setStatus,
-} from '@kefu/tickets/domain/ticket.fixtures';
+} from '@kefu/test-fixtures/domain';
 import { MAPPED_TICKET_EVENT_TYPES, TicketRef, publicTypeOf, toPublicEvent } from './event-mapper';
 import { maskCustomer, maskEmail, maskName, maskPhone } from './masking';
-import { isPublicEventType } from '@kefu/platform/domain/public-event-types';
+import { isPublicEventType } from '@kefu/platform/domain';
 
 const ticket: TicketRef = { id: 't-1', number: 'KF-000042', channel: 'phone', externalRef: 'CC-7' };
 const SECRET = 'INTERNAL-ONLY-7f3a: the customer is on the fraud watchlist';

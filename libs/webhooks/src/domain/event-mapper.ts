@@ -1,10 +1,9 @@
 // Domain ticket events → the public events of API.md. Pure: webhooks and the event feed both use it,
 // so what a partner can receive is decided here, once. Payloads are built field by field (never by
 // spreading event data), so a field added to a domain event stays private until it is added here.
-import type { Attachment, Author } from '@kefu/tickets/domain/ticket.types';
-import type { TicketEvent, TicketEventType } from '@kefu/tickets/domain/ticket.events';
+import type { Attachment, Author, TicketEvent, TicketEventType } from '@kefu/tickets/domain';
 import { maskCustomer, maskName } from './masking';
-import { PublicEvent, PublicEventType } from '@kefu/platform/domain/public-event-types';
+import { PublicEvent, PublicEventType } from '@kefu/platform/domain';
 
 /** The ticket an event belongs to, from the read model (these fields never change). */
 export interface TicketRef {

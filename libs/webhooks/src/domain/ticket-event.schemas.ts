@@ -9,18 +9,10 @@ import {
   object,
   oneOfValues,
   str,
-} from '@kefu/platform/domain/json-schema';
-import { PublicEventType } from '@kefu/platform/domain/public-event-types';
-import { SLA_TARGETS } from '@kefu/tickets/domain/ticket.sla.types';
-import {
-  AUTHOR_KINDS,
-  CATEGORIES,
-  CHANNELS,
-  ESCALATION_TRIGGERS,
-  PRIORITIES,
-  TICKET_STATUSES,
-  TIERS,
-} from '@kefu/tickets/domain/ticket.types';
+  PublicEventType,
+} from '@kefu/platform/domain';
+import { SLA_TARGETS, AUTHOR_KINDS, ESCALATION_TRIGGERS, TICKET_STATUSES } from '@kefu/tickets/domain';
+import { CATEGORIES, CHANNELS, PRIORITIES, TIERS } from '@kefu/kernel';
 
 const STATUS_CHANGE_REASONS = ['agent', 'agent_replied', 'customer_replied', 'system', 'auto_close'];
 

@@ -12,10 +12,10 @@ import {
   JobName,
   QueueName,
   RequestContext,
-  SYSTEM_ACTOR,
   bullConnection,
   bullTelemetry,
 } from '@kefu/platform';
+import { SYSTEM, partyOf } from '@kefu/kernel';
 import { WebhookDeliveryRunner } from '../application/webhook-delivery.runner';
 import { jitteredDelayMs } from '../domain/backoff';
 import { DeliverWebhookJobData } from '../infrastructure/webhook-queue';
@@ -73,7 +73,7 @@ export class DeliverWebhookProcessor implements OnApplicationBootstrap, BeforeAp
       throw new Error(`unknown job ${job.name} on ${QueueName.Webhooks}`);
     const { deliveryId, requeue, meta } = job.data;
     return RequestContext.run(
-      { correlationId: meta?.correlationId ?? job.id ?? deliveryId, actor: SYSTEM_ACTOR },
+      { correlationId: meta?.correlationId ?? job.id ?? deliveryId, actor: partyOf(SYSTEM) },
       async () => {
         const outcome = await this.runner.run({
           jobId: job.id!,

@@ -11,8 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
-import { CustomerInput, CustomerRefModel, PageInfoModel } from '@kefu/tickets/api/graphql';
+import { NodeModel, CustomerInput, CustomerRefModel, PageInfoModel } from '@kefu/platform';
 
 export enum GqlRecoveryKind {
   LOCKED = 'locked',

@@ -1,7 +1,13 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Principal, isDomainError } from '@kefu/platform';
-import { TicketQueries } from '@kefu/tickets';
-import { TicketModel, orUndefined, pageInfoOf, pageSize, toTicketModel } from '@kefu/tickets/api/graphql';
+import {
+  CurrentPrincipal,
+  Principal,
+  isDomainError,
+  orUndefined,
+  pageInfoOf,
+  pageSize,
+} from '@kefu/platform';
+import { TicketQueries, TicketModel, toTicketModel } from '@kefu/tickets';
 import { PresentedRecoveryCase, RecoveryPresenter } from '../../application/recovery-presenter';
 import { RecoveryQueries } from '../../application/recovery-queries';
 import { RecoveryService } from '../../application/recovery.service';

@@ -35,10 +35,14 @@ export class OpenRecoveryCaseDto {
   @IsIn(RECOVERY_KINDS)
   kind!: RecoveryKind;
 
-  @ApiProperty({ type: RecoveryCustomerDto })
+  @ApiPropertyOptional({
+    type: RecoveryCustomerDto,
+    description: 'Required unless ticketId is given (then it is the ticket’s customer)',
+  })
+  @IsOptional()
   @ValidateNested()
   @Type(() => RecoveryCustomerDto)
-  customer!: RecoveryCustomerDto;
+  customer?: RecoveryCustomerDto;
 
   @ApiProperty({ example: 'My phone was stolen yesterday and someone changed my password.' })
   @IsString()

@@ -1,15 +1,14 @@
 import { IsArray, IsIn, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
 import {
-  AttachmentInput,
-  AttachmentModel,
+  NodeModel,
   CustomerInput,
   PageInfoModel,
   TransactionInput,
   TransactionRefModel,
-} from '@kefu/tickets/api/graphql';
+} from '@kefu/platform';
+import { AttachmentInput, AttachmentModel } from '@kefu/tickets';
 import { DisputeView } from '../../application/dispute-view';
 import { DisputeOutcome, DisputeParty, DisputeStatus } from '../../domain/dispute.types';
 

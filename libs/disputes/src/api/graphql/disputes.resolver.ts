@@ -1,15 +1,18 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import {
   CurrentPrincipal,
+  assertUuid,
   GraphqlContext,
   IdempotencyKey,
   IdempotencyRequest,
   Principal,
   isDomainError,
+  orUndefined,
+  pageInfoOf,
+  pageSize,
 } from '@kefu/platform';
-import { RefundModel, RefundQueries, assertUuid, toRefundModel } from '@kefu/refunds';
-import { TicketQueries } from '@kefu/tickets';
-import { TicketModel, orUndefined, pageInfoOf, pageSize, toTicketModel } from '@kefu/tickets/api/graphql';
+import { RefundModel, RefundQueries, toRefundModel } from '@kefu/refunds';
+import { TicketQueries, TicketModel, toTicketModel } from '@kefu/tickets';
 import { DisputeQueries } from '../../application/dispute-queries';
 import { DisputesService } from '../../application/disputes.service';
 import { TicketDisputesLoader } from './ticket-disputes.loader';
@@ -46,8 +49,13 @@ export class DisputesResolver {
     description: 'A dispute, or null if it does not exist or is not yours.',
   })
   async dispute(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string) {
-    assertUuid(id, 'id', 'a dispute id');
-    const d = await orNullOnNotFound(this.queries.get(p, id));
+    // An id of another shape names nothing either: null, not NOT_FOUND (the field is nullable).
+    const d = await orNullOnNotFound(
+      Promise.resolve().then(() => {
+        assertUuid(id, 'id', 'a dispute id');
+        return this.queries.get(p, id);
+      }),
+    );
     return d && toDisputeModel(d);
   }
 

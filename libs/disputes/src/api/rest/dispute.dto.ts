@@ -11,7 +11,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { AttachmentDto, CustomerDto, TransactionDto } from '@kefu/tickets/api/rest/ticket.dto';
+import { AttachmentDto, CustomerDto, TransactionDto } from '@kefu/tickets';
 import { DisputeView } from '../../application/dispute-view';
 import { DISPUTE_OUTCOMES, DISPUTE_STATUSES, DisputeParty, DisputeStatus } from '../../domain/dispute.types';
 

@@ -1,6 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
-import { CustomerRefModel, PageInfoModel } from '@kefu/tickets/api/graphql';
+import { NodeModel, CustomerRefModel, PageInfoModel } from '@kefu/platform';
 import { FeedbackKind } from '../../domain/feedback';
 import { SurveyStatus } from '../../domain/survey';
 import { SatisfactionGroup } from '../../application/satisfaction.queries';
@@ -77,6 +76,18 @@ export function toSurveyModel(v: SurveyView | ScheduledSurvey, now = Date.now())
     score: v.score,
     comment: v.comment,
   });
+}
+
+@ObjectType('PendingSurvey', {
+  description:
+    'A satisfaction survey waiting for the signed-in customer (app, web and chat tickets): answer it with respondToSurvey(token).',
+})
+export class PendingSurveyModel {
+  @Field(() => SurveyModel) survey!: SurveyModel;
+  @Field(() => String, {
+    description: "The survey's answer token, as in the link the partner webhook carries.",
+  })
+  token!: string;
 }
 
 @ObjectType('SurveySettings')

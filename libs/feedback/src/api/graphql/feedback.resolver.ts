@@ -8,10 +8,11 @@ import {
   Roles,
   UsersOnly,
   isDomainError,
+  orUndefined,
+  pageSize,
 } from '@kefu/platform';
 import { AgentModel, AgentQueries, toAgentModel } from '@kefu/agents';
-import { TicketQueries } from '@kefu/tickets';
-import { TicketModel, orUndefined, pageSize, toTicketModel } from '@kefu/tickets/api/graphql';
+import { TicketQueries, TicketModel, toTicketModel } from '@kefu/tickets';
 import { FeedbackService } from '../../application/feedback.service';
 import { SatisfactionQueries } from '../../application/satisfaction.queries';
 import { FeedbackFilterInput, SubmitFeedbackInput } from './feedback.inputs';
@@ -22,6 +23,14 @@ import {
   SatisfactionStatModel,
   toFeedbackModel,
 } from './feedback.models';
+
+/** Feedback about an agent names one that exists (NOT_FOUND otherwise, like any unknown id). */
+export async function assertKnownAgent(
+  agents: AgentQueries,
+  agentId: string | null | undefined,
+): Promise<void> {
+  if (agentId && !(await agents.byIds([agentId])).has(agentId)) throw DomainError.notFound('Agent', agentId);
+}
 
 /** Free feedback (customers, or staff for a ticket's customer) and the supervisors' views of it. */
 @Resolver(() => FeedbackModel)
@@ -43,6 +52,7 @@ export class FeedbackResolver {
     @Args('input') input: SubmitFeedbackInput,
     @IdempotencyKey() idempotency: IdempotencyRequest | undefined,
   ): Promise<FeedbackModel> {
+    await assertKnownAgent(this.agents, input.agentId);
     const r = await this.feedback.submit(
       principal,
       {

@@ -11,7 +11,9 @@ import {
   ResponseLike,
   sendCommandResult,
 } from '@kefu/platform';
+import { AgentQueries } from '@kefu/agents';
 import { FeedbackService } from '../../application/feedback.service';
+import { assertKnownAgent } from '../graphql/feedback.resolver';
 import { CreateFeedbackDto, FeedbackResource, toFeedbackResource } from './feedback.dto';
 
 /** Free feedback from a partner channel on a customer's behalf. */
@@ -21,7 +23,10 @@ import { CreateFeedbackDto, FeedbackResource, toFeedbackResource } from './feedb
 @ApiProblems('unauthenticated', 'forbidden', 'rate_limited')
 @Controller('v1/feedback')
 export class FeedbackController {
-  constructor(private readonly feedback: FeedbackService) {}
+  constructor(
+    private readonly feedback: FeedbackService,
+    private readonly agents: AgentQueries,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -42,6 +47,7 @@ export class FeedbackController {
     @IdempotencyKey() idempotency: IdempotencyRequest | undefined,
     @Res({ passthrough: true }) res: ResponseLike,
   ): Promise<FeedbackResource> {
+    await assertKnownAgent(this.agents, dto.agentId);
     const r = await this.feedback.submit(
       principal,
       {

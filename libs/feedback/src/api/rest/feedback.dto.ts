@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { CustomerDto } from '@kefu/tickets/api/rest/ticket.dto';
+import { CustomerDto } from '@kefu/tickets';
 import { FEEDBACK_KINDS, FeedbackKind } from '../../domain/feedback';
 import { SURVEY_STATUSES } from '../../domain/survey';
 import { FeedbackView } from '../../application/feedback.service';

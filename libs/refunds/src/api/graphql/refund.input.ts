@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { CustomerInput, TransactionInput } from '@kefu/tickets/api/graphql';
+import { CustomerInput, TransactionInput } from '@kefu/platform';
 
 @InputType('RequestRefundInput')
 export class RequestRefundInput {

@@ -1,7 +1,7 @@
 import { IsArray, IsIn, IsOptional, IsString } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
-import { AuthorModel, PageInfoModel, TransactionRefModel } from '@kefu/tickets/api/graphql';
+import { NodeModel, PageInfoModel, TransactionRefModel } from '@kefu/platform';
+import { AuthorModel } from '@kefu/tickets';
 import { RefundView } from '../../application/refund-view';
 import { REFUND_STATUSES, RefundStatus } from '../../domain/refund.types';
 

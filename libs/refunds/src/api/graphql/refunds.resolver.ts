@@ -1,15 +1,17 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import {
   CurrentPrincipal,
+  assertUuid,
   GraphqlContext,
   IdempotencyKey,
   IdempotencyRequest,
   Principal,
   isDomainError,
+  orUndefined,
+  pageInfoOf,
+  pageSize,
 } from '@kefu/platform';
-import { TicketQueries } from '@kefu/tickets';
-import { TicketModel, orUndefined, pageInfoOf, pageSize, toTicketModel } from '@kefu/tickets/api/graphql';
-import { assertUuid } from '../../application/money-principal';
+import { TicketQueries, TicketModel, toTicketModel } from '@kefu/tickets';
 import { RefundQueries } from '../../application/refund-queries';
 import { RefundsService } from '../../application/refunds.service';
 import { TicketRefundsLoader } from './ticket-refunds.loader';
@@ -49,8 +51,8 @@ export class RefundsResolver {
     @CurrentPrincipal() p: Principal,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<RefundModel | null> {
-    assertUuid(id, 'id', 'a refund id');
     try {
+      assertUuid(id, 'id', 'a refund id'); // an id of another shape names nothing: null too
       return toRefundModel(await this.queries.get(p, id));
     } catch (e) {
       if (isDomainError(e) && e.code === 'not_found') return null;

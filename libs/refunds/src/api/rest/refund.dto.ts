@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { CustomerDto, TransactionDto } from '@kefu/tickets/api/rest/ticket.dto';
+import { CustomerDto, TransactionDto } from '@kefu/tickets';
 import { PAYOUT_RESULTS, PayoutResult, REFUND_STATUSES, RefundStatus } from '../../domain/refund.types';
 import { RefundView } from '../../application/refund-view';
 

@@ -9,10 +9,11 @@ import {
   Public,
   UsersOnly,
   isDomainError,
+  GraphqlChannel,
+  orUndefined,
 } from '@kefu/platform';
-import { GraphqlChannel } from '@kefu/platform/auth/api-key.resolver';
-import { Channel, TicketQueries } from '@kefu/tickets';
-import { TicketModel, orUndefined, toTicketModel } from '@kefu/tickets/api/graphql';
+import { Channel } from '@kefu/kernel';
+import { TicketQueries, TicketModel, toTicketModel } from '@kefu/tickets';
 import { AnswerQueries } from '../../application/answer-queries';
 import { AnswersService } from '../../application/answers.service';
 import { AnswersRateLimiter } from '../answers-rate-limit';

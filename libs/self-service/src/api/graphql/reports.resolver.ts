@@ -1,8 +1,7 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { DomainError, GraphqlContext, Roles } from '@kefu/platform';
+import { DomainError, GraphqlContext, Roles, orUndefined } from '@kefu/platform';
 import { QueueStatsModel } from '@kefu/escalation';
-import { SupportChannelModel } from '@kefu/help-centre/api/help-centre.graphql';
-import { orUndefined } from '@kefu/tickets/api/graphql';
+import { SupportChannelModel } from '@kefu/help-centre';
 import { DeflectionQueries } from '../../application/deflection.queries';
 import { WaitDimension, WaitEstimateView, WaitEstimates } from '../../application/wait-estimates';
 import {

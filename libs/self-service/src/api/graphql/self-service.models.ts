@@ -1,8 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { GraphqlChannel } from '@kefu/platform/auth/api-key.resolver';
-import { CATEGORIES, Category, Channel, Priority } from '@kefu/tickets';
-import { GqlCategory, GqlPriority } from '@kefu/tickets/api/graphql';
+import { GraphqlChannel, GqlCategory, GqlPriority } from '@kefu/platform';
+import { CATEGORIES, Category, Channel, Priority } from '@kefu/kernel';
 import { AnsweredSession } from '../../application/answers.service';
 import { WaitEstimateView } from '../../application/wait-estimates';
 import { AnswerStatus } from '../../domain/answer-session.events';

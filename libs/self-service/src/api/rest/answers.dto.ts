@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { CATEGORIES, CHANNELS, Category, Channel, PRIORITIES } from '@kefu/tickets';
-import { CustomerDto } from '@kefu/tickets/api/rest/ticket.dto';
+import { CATEGORIES, CHANNELS, Category, Channel, PRIORITIES } from '@kefu/kernel';
+import { CustomerDto } from '@kefu/tickets';
 import { AnsweredSession } from '../../application/answers.service';
 import { ANSWER_STATUSES, QUESTION_MAX_CHARS } from '../../domain/answer-session.events';
 

@@ -7,5 +7,7 @@ export * from './ticket-parts.model';
 export * from './ticket.input';
 export * from './ticket.mapper';
 export * from './ticket.model';
+export * from './ticket-page-prefetch';
 export * from './ticket-updates.publisher';
 export * from './timeline.model';
+export * from './ticket-linked.loader';

@@ -1,8 +1,8 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { NodeModel } from '@kefu/platform/auth/api-key.resolver';
+import { NodeModel, PageInfoModel } from '@kefu/platform';
 import { Visibility } from '../../domain/ticket.types';
 import { GqlMessageVisibility } from './ticket-enums.model';
-import { AttachmentModel, AuthorModel, PageInfoModel } from './ticket-parts.model';
+import { AttachmentModel, AuthorModel } from './ticket-parts.model';
 
 @ObjectType('Message', { implements: () => [NodeModel] })
 export class MessageModel implements NodeModel {

@@ -4,110 +4,16 @@ import { MessageView, TicketView } from '../../application/ticket-view';
 import { decodePageCursor, encodePageCursor } from '../../application/page-cursor';
 import { TICKET_STREAM_TYPE } from '../../domain/ticket.decider';
 import { TicketEvent } from '../../domain/ticket.events';
-import { NO_SLA, applySlaEvent, isSlaEvent, nextSlaDueAt } from '../../application/sla-view';
+import { foldTicketView, ticketViewOf } from '../../domain/ticket-view';
 
 // `ticket(id, asOf)`: the ticket as it stood at a time, folded from its events up to then with the
-// same rules as the ticket-view projection (a pure, in-memory twin of it). Messages and the
-// timeline of such a ticket come from the same events, so they stop at that time too.
-
-function applyEvent(view: TicketView | undefined, s: StoredEvent): TicketView | undefined {
-  const e = { type: s.type, data: s.data } as TicketEvent;
-  if (e.type === 'TicketOpened') {
-    const d = e.data;
-    return {
-      id: s.streamId,
-      number: d.number,
-      subject: d.subject,
-      description: d.description,
-      category: d.category,
-      priority: d.priority,
-      status: 'new',
-      channel: d.channel,
-      language: d.language,
-      customer: d.customer,
-      transaction: d.transaction ?? null,
-      tags: [...d.tags],
-      tier: d.tier,
-      escalationLevel: 0,
-      assigneeId: null,
-      // The read model keeps the opener's kind and id only.
-      openedBy: { kind: d.openedBy.kind, ...(d.openedBy.id ? { id: d.openedBy.id } : {}) },
-      externalRef: d.externalRef ?? null,
-      reopenCount: 0,
-      escalationRequested: false,
-      sla: NO_SLA,
-      nextSlaDueAt: null,
-      slaBreached: false,
-      createdAt: d.at,
-      updatedAt: d.at,
-      solvedAt: null,
-      closedAt: null,
-      version: s.streamPosition,
-    };
-  }
-  if (!view) return view;
-  const next: TicketView = { ...view, version: s.streamPosition };
-  if (isSlaEvent(e)) {
-    next.sla = applySlaEvent(view.sla, e);
-    next.nextSlaDueAt = nextSlaDueAt(next.sla);
-    next.slaBreached = view.slaBreached || e.type === 'SlaTargetBreached';
-    next.updatedAt = e.data.at;
-    return next;
-  }
-  switch (e.type) {
-    case 'PublicReplyAdded':
-    case 'InternalNoteAdded':
-      break;
-    case 'TicketAssigned':
-      next.assigneeId = e.data.agentId;
-      break;
-    case 'TicketUnassigned':
-      next.assigneeId = null;
-      break;
-    case 'TicketStatusChanged': {
-      const { to, at } = e.data;
-      next.status = to;
-      next.solvedAt = to === 'solved' ? at : to === 'closed' ? view.solvedAt : null;
-      next.closedAt = to === 'closed' ? at : null;
-      break;
-    }
-    case 'TicketReopened':
-      next.reopenCount = e.data.count;
-      break;
-    case 'TicketTagged': {
-      const removed = new Set(e.data.removed);
-      const kept = view.tags.filter((t) => !removed.has(t));
-      next.tags = [...kept, ...e.data.added.filter((t) => !kept.includes(t))];
-      break;
-    }
-    case 'TicketPriorityChanged':
-      next.priority = e.data.to;
-      break;
-    case 'TicketEscalationRequested':
-      next.escalationRequested = true;
-      break;
-    case 'TicketEscalated':
-      next.tier = e.data.toTier;
-      next.escalationLevel = e.data.level;
-      next.escalationRequested = false;
-      break;
-    case 'TicketClosed':
-      next.closedAt = e.data.at;
-      break;
-    default:
-      // A newer event type the projection does not know either: nothing changes.
-      return view;
-  }
-  const at = (s.data as { at?: unknown }).at;
-  if (typeof at === 'string') next.updatedAt = at;
-  return next;
-}
+// very fold the ticket-view projection writes (domain/ticket-view.ts). Messages and the timeline of
+// such a ticket come from the same events, so they stop at that time too.
 
 /** The ticket view folded from its events (stream order), or undefined before it was opened. */
 export function ticketViewFromEvents(events: readonly StoredEvent[]): TicketView | undefined {
-  let view: TicketView | undefined;
-  for (const s of events) if (s.streamType === TICKET_STREAM_TYPE) view = applyEvent(view, s);
-  return view;
+  const view = foldTicketView(events.filter((s) => s.streamType === TICKET_STREAM_TYPE));
+  return view && ticketViewOf(view);
 }
 
 /** The conversation as of the events given (internal notes only when asked for). */

@@ -1,8 +1,16 @@
 import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, DomainError, GraphqlContext, Principal, StoredEvent } from '@kefu/platform';
+import {
+  CurrentPrincipal,
+  DomainError,
+  GraphqlContext,
+  Principal,
+  StoredEvent,
+  orUndefined,
+  pageSize,
+  isStaff,
+} from '@kefu/platform';
 import { TicketQueries } from '../../application/ticket-queries';
 import { INTERNAL_TICKET_EVENT_TYPES } from '../../domain/ticket.events';
-import { isStaff, orUndefined, pageSize } from './graphql-args';
 import { MessageLoaderFactory } from './message.loader';
 import { messagesFromEvents, pageOf } from './ticket-as-of';
 import { MessageConnectionModel } from './message.model';

@@ -1,9 +1,16 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { CommandResult, CurrentPrincipal, DomainError, Principal } from '@kefu/platform';
+import {
+  CommandResult,
+  CurrentPrincipal,
+  DomainError,
+  Principal,
+  orUndefined,
+  TransactionInput,
+  isStaff,
+} from '@kefu/platform';
 import { CommandOptions, TicketsService } from '../../application/tickets.service';
 import { TicketView } from '../../application/ticket-view';
 import { AgentDirectory } from './agent-directory';
-import { isStaff, orUndefined } from './graphql-args';
 import {
   AddInternalNoteInput,
   AssignTicketInput,
@@ -13,7 +20,6 @@ import {
   ReplyToTicketInput,
   SetTicketStatusInput,
   TagTicketInput,
-  TransactionInput,
 } from './ticket.input';
 import { toTicketModel } from './ticket.mapper';
 import { TicketModel } from './ticket.model';
@@ -67,6 +73,7 @@ export class TicketMutationsResolver {
           ...(input.customer.name ? { name: input.customer.name } : {}),
           ...(input.customer.email ? { email: input.customer.email } : {}),
           ...(input.customer.phone ? { phone: input.customer.phone } : {}),
+          ...(input.customer.segments ? { segments: input.customer.segments } : {}),
         }
       : undefined;
     const r = await this.tickets.open(p, {

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { CurrentPrincipal, Principal, graphqlCodeOf, isDomainError } from '@kefu/platform';
-import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
+import { CurrentPrincipal, Principal, graphqlCodeOf, isDomainError, GraphqlPubSub } from '@kefu/platform';
 import { TicketQueries } from '../../application/ticket-queries';
 import { assertTicketId } from './graphql-args';
 import { toTicketModel } from './ticket.mapper';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
+import { GraphqlPubSub } from '@kefu/platform';
 
 /** What travels on a ticket's topic: just enough to reload it from the read model. */
 export interface TicketUpdatedMessage {

@@ -14,30 +14,22 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { GraphqlChannel } from '@kefu/platform/auth/api-key.resolver';
-import { TicketOrderField } from '../../application/ticket-queries';
 import {
-  CATEGORIES,
-  CHANNELS,
-  Category,
-  Channel,
-  PRIORITIES,
-  Priority,
-  SETTABLE_STATUSES,
-  SettableStatus,
-  TICKET_STATUSES,
-  TIERS,
-  Tier,
-  TicketStatus,
-} from '../../domain/ticket.types';
-import {
+  CustomerInput,
+  GraphqlChannel,
   GqlCategory,
-  GqlOrderDirection,
   GqlPriority,
+  GqlTier,
+  TransactionInput,
+} from '@kefu/platform';
+import { TicketOrderField } from '../../application/ticket-queries';
+import { CATEGORIES, CHANNELS, Category, Channel, PRIORITIES, Priority, TIERS, Tier } from '@kefu/kernel';
+import { SETTABLE_STATUSES, SettableStatus, TICKET_STATUSES, TicketStatus } from '../../domain/ticket.types';
+import {
+  GqlOrderDirection,
   GqlSettableTicketStatus,
   GqlTicketOrderField,
   GqlTicketStatus,
-  GqlTier,
 } from './ticket-enums.model';
 
 // Every field carries class-validator decorators: the global ValidationPipe forbids undecorated
@@ -136,56 +128,6 @@ export class TicketOrderInput {
   @IsOptional()
   @IsIn(['asc', 'desc'])
   direction!: 'asc' | 'desc';
-}
-
-@InputType('CustomerInput')
-export class CustomerInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(200)
-  id!: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  email?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  phone?: string | null;
-}
-
-@InputType('TransactionInput')
-export class TransactionInput {
-  @Field(() => ID)
-  @IsString()
-  @MaxLength(200)
-  id!: string;
-
-  @Field(() => Int, { description: 'Integer minor units (1050 = 10.50).' })
-  @IsInt()
-  @Min(0)
-  amount!: number;
-
-  @Field(() => String, { description: 'ISO 4217' })
-  @IsString()
-  currency!: string;
-
-  @Field(() => Date, { nullable: true })
-  @IsOptional()
-  @IsDate()
-  occurredAt?: Date | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  merchantId?: string | null;
 }
 
 @InputType('AttachmentInput')

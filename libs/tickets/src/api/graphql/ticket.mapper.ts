@@ -1,11 +1,12 @@
-import { StoredEvent } from '@kefu/platform';
-import { Page } from '../../application/ticket-queries';
-import { MessageView, SlaTargetView, TicketView } from '../../application/ticket-view';
+import { StoredEvent, CustomerRefModel, TransactionRefModel, pageInfoOf } from '@kefu/platform';
+import { Page, TicketPageRow } from '../../application/ticket-queries';
+import { MessageView, SlaTargetView, TicketSlaView, TicketView } from '../../application/ticket-view';
 import { Attachment, Author, AuthorKind } from '../../domain/ticket.types';
+import { CustomerRef, TransactionRef } from '@kefu/kernel';
 import { MessageConnectionModel, MessageEdgeModel, MessageModel } from './message.model';
 import { TimelineConnectionModel, TimelineEntryModel } from './timeline.model';
-import { SlaTargetModel, TicketConnectionModel, TicketModel } from './ticket.model';
-import { AttachmentModel, AuthorModel, PageInfoModel } from './ticket-parts.model';
+import { SlaTargetModel, TicketConnectionModel, TicketModel, TicketSlaModel } from './ticket.model';
+import { AttachmentModel, AuthorModel } from './ticket-parts.model';
 
 // Read-model views → GraphQL models. Models are class instances, so the Node interface can tell
 // which type an object is.
@@ -15,6 +16,33 @@ const date = (iso: string | null | undefined): Date | null => (iso ? new Date(is
 function slaTarget(t: SlaTargetView | null): SlaTargetModel | null {
   if (!t) return null;
   return { dueAt: date(t.dueAt), status: t.status, metAt: date(t.metAt), breachedAt: date(t.breachedAt) };
+}
+
+function customerModel(c: CustomerRef): CustomerRefModel {
+  return { id: c.id, name: c.name ?? null, email: c.email ?? null, phone: c.phone ?? null };
+}
+
+function transactionModel(t: TransactionRef | null): TransactionRefModel | null {
+  return t
+    ? {
+        id: t.id,
+        amount: t.amount,
+        currency: t.currency,
+        occurredAt: date(t.occurredAt),
+        merchantId: t.merchantId ?? null,
+      }
+    : null;
+}
+
+const NO_SLA: TicketSlaView = { policyId: null, firstResponse: null, nextResponse: null, resolution: null };
+
+function slaModel(sla: TicketSlaView): TicketSlaModel {
+  return {
+    policyId: sla.policyId,
+    firstResponse: slaTarget(sla.firstResponse),
+    nextResponse: slaTarget(sla.nextResponse),
+    resolution: slaTarget(sla.resolution),
+  };
 }
 
 export function toTicketModel(v: TicketView, history?: StoredEvent[]): TicketModel {
@@ -28,36 +56,61 @@ export function toTicketModel(v: TicketView, history?: StoredEvent[]): TicketMod
     status: v.status,
     channel: v.channel,
     language: v.language,
-    customer: {
-      id: v.customer.id,
-      name: v.customer.name ?? null,
-      email: v.customer.email ?? null,
-      phone: v.customer.phone ?? null,
-    },
-    transaction: v.transaction
-      ? {
-          id: v.transaction.id,
-          amount: v.transaction.amount,
-          currency: v.transaction.currency,
-          occurredAt: date(v.transaction.occurredAt),
-          merchantId: v.transaction.merchantId ?? null,
-        }
-      : null,
+    customer: customerModel(v.customer),
+    transaction: transactionModel(v.transaction),
     tags: v.tags,
+    segments: v.segments,
+    vip: v.vip,
     tier: v.tier,
     escalationLevel: v.escalationLevel,
-    sla: {
-      policyId: v.sla.policyId,
-      firstResponse: slaTarget(v.sla.firstResponse),
-      nextResponse: slaTarget(v.sla.nextResponse),
-      resolution: slaTarget(v.sla.resolution),
-    },
+    sla: slaModel(v.sla),
     createdAt: new Date(v.createdAt),
     updatedAt: new Date(v.updatedAt),
-    version: v.version,
+    version: v.clientVersion,
     assigneeId: v.assigneeId,
     ...(history ? { history } : {}),
   } satisfies Omit<TicketModel, 'history'> & { history?: StoredEvent[] });
+}
+
+/**
+ * A ticket of a column-limited page (TicketQueries.listColumns): only the fields whose columns were
+ * read are set, mapped as toTicketModel maps them; GraphQL reads no others (ticket-selection.ts).
+ */
+export function toTicketModelFromRow(r: TicketPageRow): TicketModel {
+  const m = new TicketModel();
+  m.id = r.id;
+  if (r.number !== undefined) m.number = r.number;
+  if (r.subject !== undefined) m.subject = r.subject;
+  if (r.description !== undefined) m.description = r.description;
+  if (r.category !== undefined) m.category = r.category;
+  if (r.priority !== undefined) m.priority = r.priority;
+  if (r.status !== undefined) m.status = r.status;
+  if (r.channel !== undefined) m.channel = r.channel;
+  if (r.language !== undefined) m.language = r.language;
+  if (r.customer !== undefined) m.customer = customerModel(r.customer);
+  if (r.transaction !== undefined) m.transaction = transactionModel(r.transaction);
+  if (r.tags !== undefined) m.tags = r.tags;
+  if (r.tier !== undefined) m.tier = r.tier;
+  if (r.escalation_level !== undefined) m.escalationLevel = r.escalation_level;
+  if (r.sla !== undefined) m.sla = slaModel(r.sla ?? NO_SLA);
+  if (r.created_at !== undefined) m.createdAt = r.created_at;
+  if (r.updated_at !== undefined) m.updatedAt = r.updated_at;
+  if (r.client_version !== undefined) m.version = r.client_version;
+  if (r.segments !== undefined) m.segments = r.segments;
+  if (r.vip !== undefined) m.vip = r.vip;
+  if (r.assignee_id !== undefined) m.assigneeId = r.assignee_id;
+  return m;
+}
+
+export function toTicketRowConnection(
+  page: Page<TicketPageRow>,
+  after: string | null | undefined,
+): TicketConnectionModel {
+  return {
+    edges: page.items.map((i) => ({ cursor: i.cursor, node: toTicketModelFromRow(i.node) })),
+    pageInfo: pageInfoOf(page, after),
+    count: page.totalCount,
+  };
 }
 
 export function toAuthorModel(a: Author): AuthorModel {
@@ -77,18 +130,6 @@ export function toMessageModel(m: MessageView): MessageModel {
     attachments: m.attachments.map(toAttachmentModel),
     createdAt: new Date(m.createdAt),
   });
-}
-
-export function pageInfoOf<T>(
-  page: Pick<Page<T>, 'items' | 'hasNextPage'>,
-  after: string | null | undefined,
-): PageInfoModel {
-  return {
-    hasNextPage: page.hasNextPage,
-    hasPreviousPage: Boolean(after),
-    startCursor: page.items[0]?.cursor ?? null,
-    endCursor: page.items[page.items.length - 1]?.cursor ?? null,
-  };
 }
 
 export function toTicketConnection(

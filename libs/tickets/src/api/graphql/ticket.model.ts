@@ -1,10 +1,19 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { GraphqlChannel, NodeModel } from '@kefu/platform/auth/api-key.resolver';
-import { StoredEvent } from '@kefu/platform';
-import { Category, Channel, Priority, Tier, TicketStatus } from '../../domain/ticket.types';
+import {
+  GraphqlChannel,
+  NodeModel,
+  StoredEvent,
+  GqlCategory,
+  GqlPriority,
+  GqlTier,
+  CustomerRefModel,
+  PageInfoModel,
+  TransactionRefModel,
+} from '@kefu/platform';
+import { Category, Channel, Priority, Tier } from '@kefu/kernel';
+import { TicketStatus } from '../../domain/ticket.types';
 import { SlaTargetView } from '../../application/ticket-view';
-import { GqlCategory, GqlPriority, GqlSlaTargetStatus, GqlTicketStatus, GqlTier } from './ticket-enums.model';
-import { CustomerRefModel, PageInfoModel, TransactionRefModel } from './ticket-parts.model';
+import { GqlSlaTargetStatus, GqlTicketStatus } from './ticket-enums.model';
 
 @ObjectType('SlaTarget')
 export class SlaTargetModel {
@@ -79,6 +88,17 @@ export class TicketModel implements NodeModel {
   @Field(() => [String])
   tags!: string[];
 
+  @Field(() => [String], {
+    description:
+      "The customer's segments (e.g. vip) when the ticket opened: given by the partner or set by an admin.",
+  })
+  segments!: string[];
+
+  @Field(() => Boolean, {
+    description: 'A VIP customer: queues (orderBy QUEUE) put the ticket first in its priority band.',
+  })
+  vip!: boolean;
+
   @Field(() => GqlTier)
   tier!: Tier;
 
@@ -94,7 +114,10 @@ export class TicketModel implements NodeModel {
   @Field(() => Date)
   updatedAt!: Date;
 
-  @Field(() => Int, { description: 'The stream version; pass it as expectedVersion.' })
+  @Field(() => Int, {
+    description:
+      'Moves with every change a person or a business rule makes (not with SLA timers or routing); pass it as expectedVersion.',
+  })
   version!: number;
 
   /** Not a GraphQL field: the assignee's id, resolved to an Agent by the agents module. */

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from '@nestjs/graphql';
-import { JSONScalar } from '@kefu/platform';
-import { AuthorModel, PageInfoModel } from './ticket-parts.model';
+import { JSONScalar, PageInfoModel } from '@kefu/platform';
+import { AuthorModel } from './ticket-parts.model';
 
 @ObjectType('TimelineEntry', { description: "One event of the ticket's history, oldest first." })
 export class TimelineEntryModel {

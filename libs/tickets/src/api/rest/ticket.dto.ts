@@ -12,7 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CATEGORIES, CHANNELS, Category, Channel, PRIORITIES, Priority } from '../../domain/ticket.types';
+import { CATEGORIES, CHANNELS, Category, Channel, PRIORITIES, Priority } from '@kefu/kernel';
 
 // Structural checks here (types, enums, shapes); the domain checks meaning (lengths, formats) and
 // reports with the same field paths.
@@ -37,6 +37,19 @@ export class CustomerDto {
   @IsOptional()
   @IsString()
   phone?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['vip'],
+    description:
+      "The customer's segments (e.g. vip: tighter SLA policies, first in its priority band in queues); " +
+      'added to those an admin set for the customer',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  segments?: string[];
 }
 
 export class TransactionDto {

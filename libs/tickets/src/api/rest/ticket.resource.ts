@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CATEGORIES, CHANNELS, PRIORITIES, TICKET_STATUSES, TIERS } from '../../domain/ticket.types';
+import { CATEGORIES, CHANNELS, PRIORITIES, TIERS } from '@kefu/kernel';
+import { TICKET_STATUSES } from '../../domain/ticket.types';
 import { MessageView, TicketView } from '../../application/ticket-view';
 import { AttachmentDto, CustomerDto, TransactionDto } from './ticket.dto';
 
@@ -42,6 +43,9 @@ export class TicketResource {
   @ApiProperty({ type: CustomerDto }) customer!: CustomerDto;
   @ApiProperty({ type: TransactionDto, nullable: true }) transaction!: TransactionDto | null;
   @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: [String], description: "The customer's segments (e.g. vip) when the ticket opened" })
+  segments!: string[];
+  @ApiProperty({ description: 'A VIP customer: first in its priority band in agent queues' }) vip!: boolean;
   @ApiProperty({ enum: TIERS }) tier!: string;
   @ApiProperty() escalationLevel!: number;
   @ApiProperty({ type: String, nullable: true }) assigneeId!: string | null;
@@ -50,7 +54,11 @@ export class TicketResource {
   @ApiProperty({ type: TicketSlaResource }) sla!: TicketSlaResource;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty({ description: 'Stream version; increases with every change' }) version!: number;
+  @ApiProperty({
+    description:
+      'Increases with every change a person or a business rule makes (not with SLA timers or routing); pass it as expectedVersion',
+  })
+  version!: number;
 }
 
 export class TicketWithMessagesResource extends TicketResource {
@@ -77,6 +85,8 @@ export function toTicketResource(t: TicketView): TicketResource {
     customer: t.customer,
     transaction: t.transaction,
     tags: t.tags,
+    segments: t.segments ?? [],
+    vip: t.vip ?? false,
     tier: t.tier,
     escalationLevel: t.escalationLevel,
     assigneeId: t.assigneeId,
@@ -88,7 +98,7 @@ export function toTicketResource(t: TicketView): TicketResource {
     },
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
-    version: t.version,
+    version: t.clientVersion,
   };
 }
 
