@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { PUBLIC_EVENT_TYPES, TAG_DESCRIPTIONS, publicEventSchemaName } from '@kefu/platform';
 import { ApiTestApp, startApiApp } from '../e2e/support/api-app';
@@ -61,7 +61,9 @@ async function redocly(files: string[]): Promise<Map<string, RedoclyProblem[]>> 
   const byFile = new Map(files.map((f) => [f, [] as RedoclyProblem[]]));
   for (const p of problems) {
     const ref = p.location[0]?.source.ref ?? '';
-    const file = files.find((f) => f === ref || f.endsWith(`/${ref}`) || ref.endsWith(f));
+    // Redocly names the file relative to its working directory (ROOT) when it can, e.g.
+    // ../kefu-openapi-x/openapi.json for a checkout in /tmp: compare resolved paths.
+    const file = files.find((f) => resolve(ROOT, f) === resolve(ROOT, ref));
     if (!file) throw new Error(`redocly: a problem in an unexpected file ${ref}`);
     byFile.get(file)!.push(p);
   }

@@ -4,8 +4,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ApiKeyService, QueueName, jobId } from '@kefu/platform';
-import { MerchantDeadlineReconciler } from '@kefu/disputes';
-import { RefundOverdueReconciler } from '@kefu/refunds';
+import { MerchantDeadlineJob } from '@kefu/disputes';
+import { RefundOverdueJob } from '@kefu/refunds';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import { ApiTestApp, startApiApp } from './support/api-app';
 
@@ -241,7 +241,7 @@ describe('disputes and refunds over REST and GraphQL, with the worker (e2e)', ()
     for (let i = 0; i < 100 && !(await queue.getJob(timer)); i++) await new Promise((r) => setTimeout(r, 50));
     await queue.remove(timer);
     expect(await queue.getJob(timer)).toBeUndefined();
-    expect(await worker.get(MerchantDeadlineReconciler).reconcile()).toBeGreaterThanOrEqual(1);
+    expect(await worker.get(MerchantDeadlineJob).reconcile()).toBeGreaterThanOrEqual(1);
     expect(await queue.getJob(timer)).toBeDefined();
     const deadline = Date.now() + 20_000;
     let status = opened.body.status as string;
@@ -277,7 +277,7 @@ describe('disputes and refunds over REST and GraphQL, with the worker (e2e)', ()
     expect(await queue.getJob(timer)).toBeDefined();
     await queue.remove(timer);
     expect(await queue.getJob(timer)).toBeUndefined();
-    expect(await worker.get(RefundOverdueReconciler).reconcile()).toBeGreaterThanOrEqual(1);
+    expect(await worker.get(RefundOverdueJob).reconcile()).toBeGreaterThanOrEqual(1);
     expect(await queue.getJob(timer)).toBeDefined();
 
     const READ = `query($id: ID!) { refund(id: $id) { status followUpTicketId } }`;

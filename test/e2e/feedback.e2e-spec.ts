@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { AgentsService } from '@kefu/agents';
 import { ApiKeyService, Principal } from '@kefu/platform';
 import { SurveyTokens, SurveysService } from '@kefu/feedback';
 import { HelpCentreService, seedHelpCentre } from '@kefu/help-centre';
@@ -54,6 +55,13 @@ describe('surveys, feedback and help centre over REST and GraphQL (e2e)', () => 
     key = (await t.app.get(ApiKeyService).create('phone', 'call-centre')).secret;
     otherKey = (await t.app.get(ApiKeyService).create('chat', 'chat-vendor')).secret;
     await seedHelpCentre(t.app.get(HelpCentreService));
+    // Complaints name an agent that exists (an unknown agentId is 404 not_found).
+    await t.app
+      .get(AgentsService)
+      .register(
+        { kind: 'user', sub: 'admin-1', role: 'admin' },
+        { agentId: 'agent-1', name: 'Ann', tier: 'L1', languages: ['en'] },
+      );
   });
   afterAll(async () => t?.close());
 

@@ -40,9 +40,24 @@ const ADDITIONS: Array<{ type: string; input: string; field: string }> = [
   { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'RestoreAccountInput', field: 'expectedVersion' },
   { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'RejectRecoveryCaseInput', field: 'expectedVersion' },
   { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'OpenRecoveryCaseInput', field: 'ticketId' },
+  // Customer segments (VIP, issue 12): given by partners with the customer, matched by SLA policies.
+  { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'CustomerInput', field: 'segments' },
+  { type: 'OPTIONAL_INPUT_FIELD_ADDED', input: 'UpsertSlaPolicyInput', field: 'segments' },
+];
+
+/**
+ * Values added to enums that are only ever arguments (a client sends them, never receives them), so
+ * no client's exhaustive switch can meet an unknown value: `Enum.VALUE`.
+ */
+const INPUT_ENUM_ADDITIONS: string[] = [
+  // The queue ordering (priority, VIP first within it), issue 12.
+  'TicketOrderField.QUEUE',
 ];
 
 function isDeliberateAddition(c: DangerousChange): boolean {
+  const enumValue = /^(\w+) was added to enum type (\w+)\.$/.exec(c.description);
+  if (String(c.type) === 'VALUE_ADDED_TO_ENUM' && enumValue)
+    return INPUT_ENUM_ADDITIONS.includes(`${enumValue[2]}.${enumValue[1]}`);
   return ADDITIONS.some(
     (a) =>
       String(c.type) === a.type &&

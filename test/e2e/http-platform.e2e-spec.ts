@@ -2,7 +2,8 @@ import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import request from 'supertest';
-import { RequestContext, Roles, STAFF_ROLES } from '@kefu/platform';
+import { RequestContext, Roles } from '@kefu/platform';
+import { STAFF_ROLES } from '@kefu/kernel';
 import { ApiTestApp, startApiApp } from './support/api-app';
 
 class CustomerDto {

@@ -3,14 +3,8 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ServerResponse } from 'node:http';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import {
-  CommandRunner,
-  Decider,
-  IdempotencyKey,
-  IdempotencyRequest,
-  Roles,
-  STAFF_ROLES,
-} from '@kefu/platform';
+import { CommandRunner, IdempotencyKey, IdempotencyRequest, Roles } from '@kefu/platform';
+import { Decider, STAFF_ROLES } from '@kefu/kernel';
 import { openDataSource } from '@kefu/test-fixtures';
 import { ApiTestApp, startApiApp } from './support/api-app';
 

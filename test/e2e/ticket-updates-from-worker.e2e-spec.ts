@@ -3,10 +3,8 @@ import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { ApiKeyService, PartnerPrincipal } from '@kefu/platform';
-import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
-import { TicketsService } from '@kefu/tickets';
-import { ticketTopic } from '@kefu/tickets/api/graphql';
+import { ApiKeyService, PartnerPrincipal, GraphqlPubSub } from '@kefu/platform';
+import { TicketsService, ticketTopic } from '@kefu/tickets';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import { ApiTestApp, startApiApp } from './support/api-app';
 

@@ -50,9 +50,14 @@ describe('tickets over REST (e2e, real Postgres + Redis)', () => {
       priority: 'urgent',
       channel: 'phone',
       tags: ['vip'],
-      sla: { firstResponseDueAt: null, resolutionDueAt: null },
-      version: 1,
+      sla: { firstResponseDueAt: expect.any(String), resolutionDueAt: expect.any(String) },
+      // TicketOpened, the default policy applied, and its two clocks started.
+      version: 4,
     });
+    // The shipped default for urgent: 1 h first response and 8 h resolution, 24/7.
+    const created = Date.parse(res.body.createdAt as string);
+    expect(Date.parse(res.body.sla.firstResponseDueAt as string) - created).toBe(3600_000);
+    expect(Date.parse(res.body.sla.resolutionDueAt as string) - created).toBe(8 * 3600_000);
   });
 
   it('stores SQL, HTML and any Unicode verbatim', async () => {
@@ -73,7 +78,9 @@ describe('tickets over REST (e2e, real Postgres + Redis)', () => {
       expect(b.status).toBe(201);
       expect(b.body).toEqual(a.body);
       expect(b.headers['idempotent-replayed']).toBe('true');
-      expect(await eventCount()).toBe(before + 1);
+      // One ticket: its TicketOpened and the shipped default policy's events (applied, 2 clocks).
+      expect(await eventCount()).toBe(before + a.body.version);
+      expect(a.body.version).toBe(4);
     });
 
     it('refuses the same key with another body (422) and writes nothing', async () => {
@@ -142,7 +149,7 @@ describe('tickets over REST (e2e, real Postgres + Redis)', () => {
         413,
         'payload_too_large',
       ],
-      ['invalid id', () => get('/v1/tickets/not-a-uuid', keyA), 400, 'validation_failed'],
+      ['id of another shape (ids are opaque)', () => get('/v1/tickets/not-a-uuid', keyA), 404, 'not_found'],
       ['no credentials', () => request(t.server).post('/v1/tickets').send(body()), 401, 'unauthenticated'],
       ['revoked key', () => post('/v1/tickets', revoked, body()), 401, 'unauthenticated'],
       [

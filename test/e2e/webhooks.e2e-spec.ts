@@ -2,7 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ApiKeyService, Channel, Principal } from '@kefu/platform';
+import { ApiKeyService, Principal } from '@kefu/platform';
+import { Channel } from '@kefu/kernel';
 import { createTestDatabase, TestDatabase, testConfig, WebhookReceiver } from '@kefu/test-fixtures';
 import { TicketsService } from '@kefu/tickets';
 import { WebhookDeliveryRunner, WebhookQueue, deliveryJobId, verifySignature } from '@kefu/webhooks';
@@ -221,7 +222,7 @@ describe('webhooks (e2e: API + worker, real Postgres, Redis and HTTP receivers)'
         .set('Authorization', t.bearer({ sub: 'a-1', role: 'admin' }));
       expect(asUser.status).toBe(403);
       expect((await request(t.server).get('/v1/webhooks')).status).toBe(401);
-      expect((await get('/v1/webhooks/not-a-uuid', keys.partner!)).status).toBe(400);
+      expect((await get('/v1/webhooks/not-a-uuid', keys.partner!)).status).toBe(404);
       expect(
         (await request(t.server).delete(`/v1/webhooks/${mine.id}`).set('X-Api-Key', keys.social!)).status,
       ).toBe(204);

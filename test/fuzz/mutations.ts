@@ -165,6 +165,12 @@ export const FUZZ_MUTATIONS: FuzzMutation[] = [
     // Hostile ids only: never a seeded customer's.
     variables: () => hostileValue.map((id) => ({ id })),
   },
+  withInput(
+    'setCustomerSegments',
+    'admin',
+    () => ({ customerId: 'cust-fuzz', segments: ['vip'] }),
+    'customerId segments',
+  ),
   withInput('upsertSlaPolicy', 'admin', () => ({
     id: 'fuzz-policy',
     name: 'Fuzz',

@@ -74,8 +74,16 @@ describe('tracing over OTLP (API and worker processes)', () => {
     db = await createTestDatabase();
     const config = testConfig(db);
     api = spawnApi(config, await freePort(), otel);
-    worker = spawnWorker(config, otel);
+    // The worker logs at info so the test can see its boot reconcile finish: a reconcile that
+    // reads the new ticket before the dispatcher has scheduled its timer adds the same job id
+    // first, outside the request's trace (no timer lost, but the job span is then in no trace).
+    worker = spawnWorker(config, { ...otel, LOG_LEVEL: 'info', RECONCILE_INTERVAL_SECONDS: '0' });
     await api.ready();
+    const booted = Date.now() + 60_000;
+    while (!worker.output().includes('jobs reconciled from Postgres')) {
+      if (Date.now() > booted) throw new Error(`worker never reconciled:\n${worker.output().slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }, 90_000);
   afterAll(async () => {
     await Promise.all([api?.kill(), worker?.kill()]);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { queueTopic } from '@kefu/escalation';
-import { GraphqlPubSub } from '@kefu/platform/graphql/pubsub';
+import { SurveyOpenedMessage, SurveysService, surveyOpenedTopic } from '@kefu/feedback';
+import { GraphqlPubSub } from '@kefu/platform';
 import { freshAnswerSession } from './support/answers';
 import { byRole } from './support/expect';
 import { AGENT_ID, RoleName, World } from './support/world';
@@ -50,6 +52,40 @@ const reviewerCommand = byRole<GqlOutcome>(
 );
 
 const T = 'id version';
+
+/**
+ * What the worker does when a survey opens, done here (no worker in the matrix): customer A's web
+ * ticket is solved, its survey sent (SurveysService, as the send job does) and the notice published.
+ */
+async function openSurveyOfCustomerA(w: World): Promise<void> {
+  // It also runs (400 ms in) after a refused subscription's cell has ended, maybe as the world closes:
+  // a failure here can only make the customer A cell fail ('nothing arrived'), never pass.
+  await openSurvey(w).catch(() => undefined);
+}
+
+async function openSurvey(w: World): Promise<void> {
+  const created = await w.gql(
+    'customerA',
+    'mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }',
+    { i: { subject: 'Top-up failed', description: 'Declined', category: 'PAYMENT_FAILED' } },
+  );
+  const ticketId = (created.data as { createTicket: { id: string } }).createTicket.id;
+  await w.gql('admin', 'mutation($i: SetTicketStatusInput!) { setTicketStatus(input: $i) { id } }', {
+    i: { ticketId, status: 'SOLVED' },
+  });
+  const [solve] = (await w.t.app
+    .get(DataSource)
+    .query(
+      `SELECT event_id::text AS id FROM es_events WHERE stream_id = $1 AND event_type = 'TicketStatusChanged' ORDER BY stream_position DESC LIMIT 1`,
+      [ticketId],
+    )) as Array<{ id: string }>;
+  const surveyId = await w.t.app
+    .get(SurveysService)
+    .sendForSolve(ticketId, solve.id, { handler: 'access-matrix', messageId: randomUUID() });
+  await w.t.app
+    .get(GraphqlPubSub)
+    .publish<SurveyOpenedMessage>(surveyOpenedTopic('cust-a'), { surveyId: surveyId! });
+}
 const onFresh =
   (mutation: string, input: (ticketId: string) => Record<string, unknown>) => async (w: World) => ({
     query: `mutation($i: ${mutation[0].toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $i) { ${T} } }`,
@@ -360,6 +396,23 @@ export const GRAPHQL_MATRIX: GraphqlRow[] = [
     expect: byRole({ none: U, customer: NF, partner: F, staff: NF }),
   },
 
+  {
+    operation: 'Query.pendingSurveys',
+    request: () => ({ query: '{ pendingSurveys { token survey { id ticket { id } } } }' }),
+    expect: byRole({ none: U, customer: 'ok', partner: F, staff: F }),
+  },
+  {
+    operation: 'Subscription.surveyOpened',
+    case: "a survey opens on customer A's web ticket",
+    request: () => ({ query: 'subscription { surveyOpened { token survey { id } } }' }),
+    trigger: openSurveyOfCustomerA,
+    // Customer B hears nothing of A's survey; only customers have surveys of their own.
+    expect: byRole(
+      { none: 'REFUSED', customer: 'ok', partner: F, staff: F },
+      { customerB: 'nothing arrived' },
+    ),
+  },
+
   // help centre and queues
   {
     operation: 'Query.helpArticles',
@@ -579,6 +632,21 @@ export const GRAPHQL_MATRIX: GraphqlRow[] = [
           resolutionSeconds: 86_400,
         },
       },
+    }),
+    expect: adminOnly,
+  },
+  // Customer segments (VIP): staff read them, admins set them
+  {
+    operation: 'Query.customerSegments',
+    request: () => ({ query: '{ customerSegments(customerId: "cust-a") { customerId segments } }' }),
+    expect: staffOnly,
+  },
+  {
+    operation: 'Mutation.setCustomerSegments',
+    request: () => ({
+      query:
+        'mutation($i: SetCustomerSegmentsInput!) { setCustomerSegments(input: $i) { customerId segments } }',
+      variables: { i: { customerId: 'cust-matrix', segments: ['vip'] } },
     }),
     expect: adminOnly,
   },

@@ -1,6 +1,5 @@
 import { verify } from 'jsonwebtoken';
-import { DEV_JWT_SECRET, loadConfig } from '@kefu/platform/config/config';
-import { JwtService } from '@kefu/platform/auth/jwt.service';
+import { DEV_JWT_SECRET, loadConfig, JwtService } from '@kefu/platform';
 import { main } from './main';
 
 function capture(): { stdout: () => string; stderr: () => string; restore: () => void } {

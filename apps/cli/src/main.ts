@@ -1,4 +1,4 @@
-import { ConfigError } from '@kefu/platform/config/config';
+import { ConfigError } from '@kefu/platform';
 import { COMMANDS, commandFor } from './commands';
 import { UsageError, err } from './io';
 

@@ -1,13 +1,14 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import { SYSTEM, Category } from '@kefu/kernel';
 import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AgentsModule, AgentsService } from '@kefu/agents';
-import { EscalationReconciler, EscalationRouter } from '@kefu/escalation';
+import { EscalationJobs, EscalationRouter } from '@kefu/escalation';
 import { EventStore, Principal, QueueName, inTransaction } from '@kefu/platform';
 import { createTestDatabase, testConfig, TestDatabase } from '@kefu/test-fixtures';
-import { Category, TicketsService } from '@kefu/tickets';
+import { TicketsService } from '@kefu/tickets';
 import { createWorker } from './bootstrap';
 
 // Each test works in its own ticket language, so the agents of one test never match another's tickets.
@@ -245,7 +246,7 @@ describe('escalation routing (worker, real Postgres + Redis)', () => {
     const id = await open('pl', 'transaction_dispute');
     // As disputes would: straight to L3 for a large amount.
     await inTransaction(ds, (tx) =>
-      tickets.executeIn(tx, 'system', id, 'EscalateTicket', {
+      tickets.executeIn(tx, SYSTEM, id, 'EscalateTicket', {
         trigger: 'dispute_amount',
         toTier: 'L3',
         reason: 'Dispute over the threshold',
@@ -333,7 +334,7 @@ describe('escalation routing (worker, real Postgres + Redis)', () => {
   });
 
   it('the reconciler brings back lost jobs only, and a re-run job changes nothing', async () => {
-    const reconciler = worker.get(EscalationReconciler);
+    const reconciler = worker.get(EscalationJobs);
     const waitingTiers = (await ds.query(`SELECT DISTINCT tier FROM escalation_queue`)) as unknown[];
     // Every trigger and routing job committed (inbox rows): only the queue drains come back.
     expect(await reconciler.reconcile()).toBe(waitingTiers.length);

@@ -9,7 +9,8 @@ import {
   SurveyTokens,
   SurveysService,
 } from '@kefu/feedback';
-import { Category, Channel, TicketsService } from '@kefu/tickets';
+import { Category, Channel } from '@kefu/kernel';
+import { TicketsService } from '@kefu/tickets';
 import { createWorker } from './bootstrap';
 
 const partner: Principal = { kind: 'partner', apiKeyId: 'k1', channel: 'phone', name: 'cc', partner: 'cc' };

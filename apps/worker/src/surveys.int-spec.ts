@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { DomainError, Principal, PublicEventSources, QueueName, StoredEvent } from '@kefu/platform';
 import { createTestDatabase, testConfig, TestDatabase } from '@kefu/test-fixtures';
-import { SurveyReconciler, SurveyTokens, SurveysService, hashSurveyToken } from '@kefu/feedback';
+import { SurveyJobs, SurveyTokens, SurveysService, hashSurveyToken } from '@kefu/feedback';
 import { TicketsService } from '@kefu/tickets';
 import { createWorker } from './bootstrap';
 
@@ -270,7 +270,7 @@ describe('satisfaction surveys (worker, real Postgres + Redis)', () => {
     await waitFor(async () => (await queue.getJob(`survey-send-${solveId}`)) ?? undefined, 10_000);
     await queue.obliterate({ force: true });
     expect(await queue.getJob(`survey-send-${solveId}`)).toBeUndefined();
-    expect(await worker.get(SurveyReconciler).reconcile()).toBeGreaterThanOrEqual(1);
+    expect(await worker.get(SurveyJobs).reconcile()).toBeGreaterThanOrEqual(1);
     const rows = await waitFor(async () => {
       const r = await surveysOf(id);
       return r.length ? r : undefined;

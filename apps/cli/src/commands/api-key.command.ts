@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { ApiKeyService, ApiKeyView } from '@kefu/platform/auth/api-key.service';
-import { CHANNELS, isChannel } from '@kefu/platform/auth/principal';
-import { AppConfig, loadConfig } from '@kefu/platform/config/config';
-import { typeOrmOptions } from '@kefu/platform/database/typeorm-options';
+import {
+  ApiKeyCache,
+  ApiKeyService,
+  ApiKeyView,
+  AppConfig,
+  loadConfig,
+  typeOrmOptions,
+  RedisService,
+} from '@kefu/platform';
+import { CHANNELS, isChannel } from '@kefu/kernel';
 import { UsageError, out } from '../io';
 import { CommandSpec } from './types';
 
@@ -13,12 +19,19 @@ const USAGE = [
   'api-key revoke <id>',
 ].join('\n       kefu ');
 
-async function withApiKeys<T>(config: AppConfig, fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
+async function withApiKeys<T>(
+  config: AppConfig,
+  fn: (keys: ApiKeyService) => Promise<T>,
+  opts: { announceRevocations?: boolean } = {},
+): Promise<T> {
   const ds = new DataSource(typeOrmOptions(config.with({ dbPoolSize: 2 })));
   await ds.initialize();
+  // A revocation is announced on Redis, so the API replicas drop the key from their caches now.
+  const redis = opts.announceRevocations ? new RedisService(config) : undefined;
   try {
-    return await fn(new ApiKeyService(ds));
+    return await fn(new ApiKeyService(ds, redis ? new ApiKeyCache(config, redis) : undefined));
   } finally {
+    await redis?.onApplicationShutdown();
     await ds.destroy();
   }
 }
@@ -101,7 +114,7 @@ export async function runApiKeyCommand(args: string[], config: AppConfig = loadC
     }
     case 'revoke': {
       if (rest.length !== 1) throw new UsageError('revoke takes exactly one key id');
-      const key = await withApiKeys(config, (k) => k.revoke(rest[0], 'cli'));
+      const key = await withApiKeys(config, (k) => k.revoke(rest[0], 'cli'), { announceRevocations: true });
       out(describeKey(key));
       return 0;
     }

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ApiKeyService } from '@kefu/platform/auth/api-key.service';
+import { ApiKeyService } from '@kefu/platform';
 import { createTestDatabase, openDataSource, testConfig, TestDatabase } from '@kefu/test-fixtures';
 import { UsageError } from '../io';
 import { runApiKeyCommand } from './api-key.command';

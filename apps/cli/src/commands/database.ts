@@ -1,9 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@kefu/migrations';
-import { AppConfig } from '@kefu/platform/config/config';
-import { typeOrmOptions } from '@kefu/platform/database/typeorm-options';
-import { pgErrorCode } from '@kefu/platform/event-store/tx';
+import { AppConfig, typeOrmOptions, pgErrorCode } from '@kefu/platform';
 import { out } from '../io';
 
 /** SQLSTATE 3D000: the database named in the URL does not exist. */

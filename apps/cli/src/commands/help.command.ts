@@ -17,7 +17,7 @@ export function helpCommand(registry: () => Record<string, CommandSpec>): Comman
       out('usage: node dist/apps/cli/src/main.js <command> [args]   (or: npm run cli -- <command> [args])\n');
       out('commands:');
       for (const [name, spec] of Object.entries(commands)) out(`  ${name.padEnd(width)}  ${spec.summary}`);
-      out('\nConfiguration comes from the environment (see README.md / .env.example).');
+      out('\nConfiguration comes from the environment (see docs/configuration.md / .env.example).');
       return Promise.resolve(0);
     },
   };

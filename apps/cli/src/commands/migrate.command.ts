@@ -1,4 +1,4 @@
-import { loadConfig } from '@kefu/platform/config/config';
+import { loadConfig } from '@kefu/platform';
 import { out } from '../io';
 import { CommandSpec } from './types';
 import { ensureDatabase, withMigrationDataSource } from './database';

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { AppConfig, loadConfig } from '@kefu/platform/config/config';
-import { typeOrmOptions } from '@kefu/platform/database/typeorm-options';
-import { inTransaction } from '@kefu/platform/event-store/tx';
-import { masterKeyId, rotatePiiMasterKey } from '@kefu/platform/pii';
-import { WebhookSecretBox } from '@kefu/webhooks/infrastructure/secret-box';
+import {
+  AppConfig,
+  loadConfig,
+  typeOrmOptions,
+  inTransaction,
+  masterKeyId,
+  rotatePiiMasterKey,
+} from '@kefu/platform';
+import { WebhookSecretBox } from '@kefu/webhooks';
 import { UsageError, out } from '../io';
 import { CommandSpec } from './types';
 

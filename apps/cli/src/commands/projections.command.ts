@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { EventStore, ProjectionRegistry, loadConfig, rebuildProjections } from '@kefu/platform';
 import { ProjectionsCliModule } from '../projections.module';
-import { UsageError, out } from '../io';
+import { UsageError, err, out } from '../io';
 import { CommandSpec } from './types';
 
 export const projectionsCommand: CommandSpec = {
@@ -27,7 +27,16 @@ export const projectionsCommand: CommandSpec = {
         );
       const chosen = names.length ? all.filter((p) => names.includes(p.name)) : all;
       const started = Date.now();
-      const r = await rebuildProjections(app.get(DataSource), app.get(EventStore), chosen);
+      let shown = 0;
+      const r = await rebuildProjections(app.get(DataSource), app.get(EventStore), chosen, {
+        // Progress on stderr, about once a second (and at each phase change).
+        onProgress: (p) => {
+          if (p.phase === 'replay' && Date.now() - shown < 1000) return;
+          shown = Date.now();
+          const rate = p.seconds > 0 ? Math.round(p.events / p.seconds) : 0;
+          err(`${p.phase}: ${p.events} events (${rate}/s), at position ${p.position}`);
+        },
+      });
       out(`rebuilt ${r.projections.join(', ')} from ${r.events} events in ${Date.now() - started} ms`);
       return 0;
     } finally {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { sign } from 'jsonwebtoken';
-import { DEV_JWT_SECRET, loadConfig } from '@kefu/platform/config/config';
+import { DEV_JWT_SECRET, loadConfig } from '@kefu/platform';
 import { UsageError, out } from '../io';
 import { CommandSpec } from './types';
 
