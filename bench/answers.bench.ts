@@ -1,15 +1,17 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@kefu/migrations';
-import { AppConfig } from '@kefu/platform/config/config';
-import { typeOrmOptions } from '@kefu/platform/database/typeorm-options';
-import { HelpCentreService } from '@kefu/help-centre/application/help-centre.service';
-import { seedHelpCentre } from '@kefu/help-centre/application/seed';
-import { STARTER_ARTICLES, starterArticleId } from '@kefu/help-centre/application/starter-content';
-import { STARTER_TOPICS } from '@kefu/help-centre/application/starter-topics';
-import { AnswerEngine, trainingDocuments } from '@kefu/self-service/application/answer-engine';
-import { classify, suggestCategory, trainCategoryModel } from '@kefu/self-service/domain/classifier';
-import { Category } from '@kefu/tickets/domain/ticket.types';
+import { AppConfig, typeOrmOptions } from '@kefu/platform';
+import {
+  HelpCentreService,
+  seedHelpCentre,
+  STARTER_ARTICLES,
+  starterArticleId,
+  STARTER_TOPICS,
+} from '@kefu/help-centre';
+import { AnswerEngine, trainingDocuments } from '@kefu/self-service';
+import { classify, suggestCategory, trainCategoryModel } from '@kefu/self-service/domain';
+import { Category } from '@kefu/kernel';
 import { Evaluation, evaluate, pct, scoresTable } from './answers-eval';
 import { LABELLED_QUESTIONS, OTHER_LANGUAGE_QUESTIONS } from './data/answers-labelled';
 

@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@kefu/migrations';
-import { AppConfig } from '@kefu/platform/config/config';
-import { typeOrmOptions } from '@kefu/platform/database/typeorm-options';
-import { EventStore } from '@kefu/platform/event-store/event-store';
-import { inTransaction } from '@kefu/platform/event-store/tx';
-import { UpcasterRegistry } from '@kefu/platform/event-store/upcasters';
+import { AppConfig, typeOrmOptions, EventStore, inTransaction, UpcasterRegistry } from '@kefu/platform';
 import { CaseResult, measure } from './measure';
 
 /** A ticket-opened-sized payload (~450 bytes of JSON), the same for every case. */

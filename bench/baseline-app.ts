@@ -16,6 +16,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { deriveKek, openValue, parseSealed, unwrapDataKey } from '@kefu/platform';
 
 /**
  * The benchmark's floor: a plain NestJS 11 + Express app with one controller over a `pg.Pool`
@@ -26,7 +27,10 @@ export const BASELINE_POOL = Symbol('BASELINE_POOL');
 export interface BaselineOptions {
   databaseUrl: string;
   poolSize: number;
+  /** PII_MASTER_KEY: the page opens the customers' sealed names as the API does. */
+  piiMasterKey: Buffer;
 }
+export const BASELINE_KEK = Symbol('BASELINE_KEK');
 
 /** The table POST /baseline writes to; created by the benchmark next to the API's tables. */
 export const BASELINE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_tickets (
@@ -63,14 +67,53 @@ interface PageRow {
   status: string;
   priority: string;
   assignee_id: string | null;
+  customer: { id: string; name?: string };
+  sla: { firstResponse: SlaTarget | null; resolution: SlaTarget | null } | null;
   updated_at: Date;
 }
+
+interface SlaTarget {
+  status: string;
+  dueAt: string | null;
+}
+
+const slaTarget = (t: SlaTarget | null | undefined) =>
+  t ? { status: t.status.toUpperCase(), dueAt: t.dueAt && new Date(t.dueAt).toISOString() } : null;
 
 const PAGE = 50;
 
 @Controller('baseline')
 class BaselineController {
-  constructor(@Inject(BASELINE_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(BASELINE_POOL) private readonly pool: Pool,
+    @Inject(BASELINE_KEK) private readonly kek: Buffer,
+  ) {}
+
+  /** The customers' names, opened with their data keys (one query for the page's keys). */
+  private async names(rows: PageRow[]): Promise<Map<string, string | null>> {
+    const sealed = rows.flatMap((r) => {
+      const ref = r.customer.name ? parseSealed(r.customer.name) : undefined;
+      return ref ? [{ value: r.customer.name!, ref }] : [];
+    });
+    const out = new Map<string, string | null>();
+    if (sealed.length === 0) return out;
+    const keys = await this.pool.query<{ subject_id: string; generation: number; wrapped_key: string }>(
+      `SELECT subject_id, generation, wrapped_key FROM pii_data_keys
+        WHERE subject_id = ANY($1::text[]) AND wrapped_key IS NOT NULL`,
+      [[...new Set(sealed.map((s) => s.ref.subjectId))]],
+    );
+    const byRef = new Map(
+      keys.rows.map((k) => [
+        `${k.subject_id}#${k.generation}`,
+        unwrapDataKey(this.kek, k.wrapped_key, k.subject_id, k.generation),
+      ]),
+    );
+    for (const s of sealed) {
+      const key = byRef.get(`${s.ref.subjectId}#${s.ref.generation}`);
+      out.set(s.value, key ? openValue(key, s.value) : '[erased]');
+    }
+    return out;
+  }
 
   @Post()
   @HttpCode(201)
@@ -119,7 +162,7 @@ class BaselineController {
     params.push(PAGE + 1);
     const rows = (
       await this.pool.query<PageRow>(
-        `SELECT id, number, subject, status, priority, assignee_id, updated_at FROM ticket_view
+        `SELECT id, number, subject, status, priority, assignee_id, customer, sla, updated_at FROM ticket_view
           WHERE ${where.length ? where.join(' AND ') : 'true'}
           ORDER BY updated_at DESC, id DESC LIMIT $${params.length}`,
         params,
@@ -135,6 +178,7 @@ class BaselineController {
       );
       for (const r of a.rows) agents.set(r.id, r);
     }
+    const names = await this.names(page);
     const edges = page.map((r) => ({
       cursor: Buffer.from(JSON.stringify(['updated_at', r.updated_at.toISOString(), r.id])).toString(
         'base64url',
@@ -146,6 +190,14 @@ class BaselineController {
         status: r.status.toUpperCase(),
         priority: r.priority.toUpperCase(),
         assignee: r.assignee_id ? (agents.get(r.assignee_id) ?? null) : null,
+        customer: {
+          id: r.customer.id,
+          name: r.customer.name ? (names.get(r.customer.name) ?? r.customer.name) : null,
+        },
+        sla: {
+          firstResponse: slaTarget(r.sla?.firstResponse),
+          resolution: slaTarget(r.sla?.resolution),
+        },
       },
     }));
     return {
@@ -184,6 +236,7 @@ export class BaselineModule {
               application_name: 'kefu-bench-baseline',
             }),
         },
+        { provide: BASELINE_KEK, useValue: deriveKek(opts.piiMasterKey) },
         PoolCloser,
       ],
     };

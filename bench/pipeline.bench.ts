@@ -9,13 +9,18 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@kefu/migrations';
-import { AppConfig } from '@kefu/platform/config/config';
-import { typeOrmOptions } from '@kefu/platform/database/typeorm-options';
-import { ApiKeyService } from '@kefu/platform/auth/api-key.service';
-import { JwtService } from '@kefu/platform/auth/jwt.service';
-import { EventStore } from '@kefu/platform/event-store/event-store';
-import { ProjectionRegistry, rebuildProjections } from '@kefu/platform/projections/projection';
-import { JobName, QueueName, jobId } from '@kefu/platform/queue/queue-names';
+import {
+  AppConfig,
+  typeOrmOptions,
+  ApiKeyService,
+  JwtService,
+  EventStore,
+  ProjectionRegistry,
+  rebuildProjections,
+  JobName,
+  QueueName,
+  jobId,
+} from '@kefu/platform';
 import { ProjectionsCliModule } from '../apps/cli/src/projections.module';
 import { percentile, runHttpLoad } from './http-load';
 

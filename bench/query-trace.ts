@@ -4,6 +4,11 @@ export interface TracedQuery {
   sql: string;
   /** From client.query() to its result, as the caller waits for it. */
   ms: number;
+  /**
+   * Sent while no other statement of its connection was awaiting an answer: it starts a round trip.
+   * Statements pipelined behind it (node-pg pipeline mode) ride along in the same round trip.
+   */
+  roundTrip: boolean;
 }
 
 export interface QueryTrace {
@@ -27,11 +32,18 @@ export function traceQueries(): QueryTrace {
   const proto = Client.prototype as unknown as { query: QueryFn };
   const original = proto.query;
   const records: TracedQuery[] = [];
+  const inFlight = new WeakMap<object, number>();
   proto.query = function traced(this: unknown, ...args: unknown[]): unknown {
     const sql = textOf(args[0]);
     const t0 = performance.now();
+    const client = this as object;
+    const busy = inFlight.get(client) ?? 0;
+    inFlight.set(client, busy + 1);
+    const record: TracedQuery = { sql, ms: 0, roundTrip: busy === 0 };
+    records.push(record);
     const done = () => {
-      records.push({ sql, ms: performance.now() - t0 });
+      record.ms = performance.now() - t0;
+      inFlight.set(client, (inFlight.get(client) ?? 1) - 1);
     };
     const cb = args.findIndex((a) => typeof a === 'function');
     if (cb >= 0) {

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { deriveKek, masterKeyId, newDataKey, sealValue, wrapDataKey } from '@kefu/platform';
 
 // Read-model rows written straight into ticket_view / agent_view (no events behind them): the
 // GraphQL read path only looks at the read model. One INSERT ... SELECT generate_series each.
@@ -143,4 +144,108 @@ export async function seedTickets(databaseUrl: string, tickets: number): Promise
     await c.end();
   }
   return { seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The SLA clocks of a seeded ticket (the default policy): running while open, met once solved. */
+const SLA_SQL = `jsonb_build_object(
+  'policyId', 'default',
+  'firstResponse', jsonb_build_object(
+    'dueAt', to_char((t.created_at + interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'status', CASE WHEN t.first_agent_reply_at IS NULL THEN 'active' ELSE 'met' END,
+    'metAt', to_char(t.first_agent_reply_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'breachedAt', NULL),
+  'nextResponse', NULL,
+  'resolution', jsonb_build_object(
+    'dueAt', to_char((t.created_at + interval '3 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'status', CASE WHEN t.solved_at IS NULL THEN CASE WHEN t.sla_breached THEN 'breached' ELSE 'active' END ELSE 'met' END,
+    'metAt', to_char(t.solved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'breachedAt', NULL))`;
+
+/**
+ * Gives every seeded customer (acc-1 … acc-N, as TICKETS_SQL draws them) a data key and seals their
+ * name and email into ticket_view.customer, as the inline projection stores them, and gives every ticket
+ * SLA clocks: GraphQL pages then pay for opening personal data and mapping SLA targets as in production.
+ */
+export async function enrichSeededTickets(
+  databaseUrl: string,
+  masterKey: Buffer,
+  customers = 30_000,
+): Promise<{ seconds: number }> {
+  const t0 = performance.now();
+  const kek = deriveKek(masterKey);
+  const keyId = masterKeyId(masterKey);
+  const ids: string[] = [];
+  const wrapped: string[] = [];
+  const names: string[] = [];
+  const emails: string[] = [];
+  for (let i = 1; i <= customers; i++) {
+    const id = `acc-${i}`;
+    const key = newDataKey();
+    ids.push(id);
+    wrapped.push(wrapDataKey(kek, key, id, 1));
+    names.push(sealValue(key, { subjectId: id, generation: 1 }, `Customer ${i}`));
+    emails.push(sealValue(key, { subjectId: id, generation: 1 }, `customer${i}@example.com`));
+  }
+  const c = new Client({ connectionString: databaseUrl, application_name: 'kefu-bench-seed' });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO pii_data_keys (subject_id, generation, wrapped_key, master_key_id)
+       SELECT s, 1, w, $3 FROM unnest($1::text[], $2::text[]) AS x(s, w)`,
+      [ids, wrapped, keyId],
+    );
+    await c.query(
+      `UPDATE ticket_view t SET customer = t.customer || jsonb_build_object('name', x.n, 'email', x.e),
+              sla = ${SLA_SQL}
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS x(s, n, e) WHERE t.customer_id = x.s`,
+      [ids, names, emails],
+    );
+    await c.query('VACUUM ANALYZE ticket_view');
+    await c.query('ANALYZE pii_data_keys');
+    await c.query('CHECKPOINT');
+  } finally {
+    await c.end();
+  }
+  return { seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * `perTicket` events behind every seeded ticket (es_streams + es_events, one INSERT … SELECT each;
+ * the log's secondary index rebuilt afterwards): the page reads only ticket_view, but runs against a
+ * database whose log has the size production has (BENCH_EVENTS_PER_TICKET; 10 → 1M events for 100k).
+ */
+export async function seedEvents(
+  databaseUrl: string,
+  perTicket: number,
+): Promise<{ seconds: number; events: number }> {
+  const t0 = performance.now();
+  const c = new Client({ connectionString: databaseUrl, application_name: 'kefu-bench-seed' });
+  await c.connect();
+  try {
+    await c.query(`SET maintenance_work_mem = '256MB'`);
+    await c.query(
+      `INSERT INTO es_streams (stream_id, stream_type, version, created_at, updated_at)
+                   SELECT id, 'ticket', $1, created_at, updated_at FROM ticket_view`,
+      [perTicket],
+    );
+    await c.query(`DROP INDEX IF EXISTS es_events_log_order_idx`);
+    const r = await c.query(
+      `INSERT INTO es_events (stream_id, stream_type, stream_position, event_id, event_type, data, metadata, created_at)
+       SELECT t.id, 'ticket', g, gen_random_uuid(),
+              CASE WHEN g = 1 THEN 'TicketOpened' ELSE 'MessagePosted' END,
+              jsonb_build_object('ticketId', t.id, 'body', 'Seeded message ' || g || ' of ' || t.number,
+                                 'author', jsonb_build_object('kind', 'customer', 'id', t.customer_id)),
+              jsonb_build_object('correlationId', gen_random_uuid(), 'actor', jsonb_build_object('kind', 'system', 'id', 'seed')),
+              t.created_at + g * interval '1 minute'
+         FROM ticket_view t, generate_series(1, $1::int) g`,
+      [perTicket],
+    );
+    await c.query(`CREATE INDEX es_events_log_order_idx ON es_events (transaction_id, global_position)`);
+    await c.query('VACUUM ANALYZE es_events');
+    await c.query('ANALYZE es_streams');
+    await c.query('CHECKPOINT');
+    return { seconds: (performance.now() - t0) / 1000, events: r.rowCount ?? 0 };
+  } finally {
+    await c.end();
+  }
 }

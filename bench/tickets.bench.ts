@@ -10,7 +10,7 @@ import { ApiKeyService, AppConfig, JwtService, typeOrmOptions } from '@kefu/plat
 import { BASELINE_TABLE_SQL, createBaselineApp } from './baseline-app';
 import { HttpLoadResult, HttpLoadSpec, mergeHttpLoads, runHttpLoad } from './http-load';
 import { QueryTrace, traceQueries } from './query-trace';
-import { SEED_AGENTS, seedTickets } from './ticket-seed';
+import { SEED_AGENTS, enrichSeededTickets, seedEvents, seedTickets } from './ticket-seed';
 
 export interface TicketsBenchOptions {
   config: AppConfig;
@@ -19,6 +19,10 @@ export interface TicketsBenchOptions {
   restClients: number[];
   graphqlClients: number[];
   tickets: number;
+  /** Events seeded behind each ticket (BENCH_EVENTS_PER_TICKET, default 0: read-model rows only). */
+  eventsPerTicket?: number;
+  /** Which scenarios to run (BENCH_CASES): the GraphQL pages, ticket creation over REST, or both. */
+  cases?: { pages: boolean; rest: boolean };
   log: (line: string) => void;
 }
 
@@ -36,6 +40,7 @@ export interface QueryProfile {
   name: string;
   requests: number;
   queriesPerRequest: number;
+  statementsPerRequest: number;
   sqlMsPerRequest: number;
   /** Mean latency with one client sending requests in sequence. */
   latencyMsPerRequest: number;
@@ -53,14 +58,14 @@ export interface TicketsBenchReport {
   postgresVersion: string;
   database: string;
   poolSize: number;
-  seed: { tickets: number; agents: number; seconds: number };
+  seed: { tickets: number; agents: number; events: number; seconds: number };
   /** Why the GraphQL cases were skipped, if they were; and whether ours and the baseline returned the same rows. */
   graphql: { skipped?: string; samePage: Record<string, boolean> };
   redisKeysDeleted: number;
 }
 
 const REST_SCENARIO = 'open a ticket (REST)';
-const PAGE_SELECTION = `{ edges { cursor node { id number subject status priority assignee { id name } sla { firstResponse { status dueAt } resolution { status dueAt } } } } pageInfo { hasNextPage endCursor } }`;
+const PAGE_SELECTION = `{ edges { cursor node { id number subject status priority assignee { id name } customer { id name } sla { firstResponse { status dueAt } resolution { status dueAt } } } } pageInfo { hasNextPage endCursor } }`;
 const ORDER = `orderBy: {field: UPDATED_AT, direction: DESC}`;
 /** The two ticket pages: GraphQL query on our side, the baseline's GET path on the other. */
 const PAGES = [
@@ -77,7 +82,7 @@ const PAGES = [
 ];
 
 /** A partner's ticket, ~700 bytes of JSON; `{{n}}` makes customer, transaction and reference unique. */
-function ticketBody(): string {
+export function ticketBody(): string {
   return JSON.stringify({
     subject: 'Card payment failed but money left my account',
     description:
@@ -130,13 +135,26 @@ function portOf(app: NestExpressApplication): number {
   return (app.getHttpServer().address() as AddressInfo).port;
 }
 
-function idsOf(body: string): string[] | undefined {
+/** The page as canonical JSON (keys sorted): ours and the baseline must answer the very same data. */
+function pageOf(body: string): { n: number; json: string } | undefined {
   try {
-    const parsed = JSON.parse(body) as { data?: { tickets?: { edges?: Array<{ node: { id: string } }> } } };
-    return parsed.data?.tickets?.edges?.map((e) => e.node.id);
+    const parsed = JSON.parse(body) as { data?: { tickets?: { edges?: unknown[] } } };
+    const tickets = parsed.data?.tickets;
+    if (!tickets?.edges) return undefined;
+    return { n: tickets.edges.length, json: JSON.stringify(sortKeys(tickets)) };
   } catch {
     return undefined;
   }
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  );
 }
 
 /**
@@ -176,13 +194,27 @@ export async function runTicketsBench(opts: TicketsBenchOptions): Promise<Ticket
     await ds.destroy();
 
     const seed = await seedTickets(config.databaseUrl, opts.tickets);
+    const enriched = await enrichSeededTickets(config.databaseUrl, config.piiMasterKey);
+    seed.seconds += enriched.seconds;
+    let events = 0;
+    if (opts.eventsPerTicket) {
+      const e = await seedEvents(config.databaseUrl, opts.eventsPerTicket);
+      events = e.events;
+      seed.seconds += e.seconds;
+      opts.log(`seeded ${e.events} events behind them in ${e.seconds.toFixed(1)} s`);
+    }
     opts.log(
-      `seeded ${opts.tickets} tickets and ${SEED_AGENTS} agents in ${seed.seconds.toFixed(1)} s (secondary indexes rebuilt, ANALYZE done)`,
+      `seeded ${opts.tickets} tickets and ${SEED_AGENTS} agents in ${seed.seconds.toFixed(1)} s (secondary indexes rebuilt, ANALYZE done; ` +
+        `customers' names sealed and SLA clocks set in ${enriched.seconds.toFixed(1)} s of it)`,
     );
 
     api = await createApiApp(config);
     await api.listen(0, '127.0.0.1');
-    baseline = await createBaselineApp({ databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize });
+    baseline = await createBaselineApp({
+      databaseUrl: config.databaseUrl,
+      poolSize: config.dbPoolSize,
+      piiMasterKey: config.piiMasterKey,
+    });
     await baseline.listen(0, '127.0.0.1');
     const apiPort = portOf(api);
     const basePort = portOf(baseline);
@@ -262,15 +294,16 @@ export async function runTicketsBench(opts: TicketsBenchOptions): Promise<Ticket
     };
 
     // GraphQL first, while ticket_view holds exactly the seeded rows.
+    const run = opts.cases ?? { pages: true, rest: true };
     const graphql = await graphqlReadiness(apiPort, bearer, PAGES[0].query);
     const samePage: Record<string, boolean> = {};
-    for (const page of PAGES) {
+    for (const page of run.pages ? PAGES : []) {
       if (!graphql.skipped) {
         const q = gql(page.query);
-        const ours = idsOf((await httpOnce(apiPort, 'POST', '/graphql', q.headers, q.body)).body);
-        const base = idsOf((await httpOnce(basePort, 'GET', page.baselinePath, {})).body);
+        const ours = pageOf((await httpOnce(apiPort, 'POST', '/graphql', q.headers, q.body)).body);
+        const base = pageOf((await httpOnce(basePort, 'GET', page.baselinePath, {})).body);
         samePage[page.scenario] =
-          ours !== undefined && base !== undefined && ours.length > 0 && ours.join() === base.join();
+          ours !== undefined && base !== undefined && ours.n > 0 && ours.json === base.json;
       }
       for (const clients of opts.graphqlClients) {
         await pair(
@@ -283,7 +316,7 @@ export async function runTicketsBench(opts: TicketsBenchOptions): Promise<Ticket
     }
 
     const body = ticketBody();
-    for (const clients of opts.restClients) {
+    for (const clients of run.rest ? opts.restClients : []) {
       await pair(
         REST_SCENARIO,
         clients,
@@ -314,20 +347,25 @@ export async function runTicketsBench(opts: TicketsBenchOptions): Promise<Ticket
       return {
         name,
         requests: n,
-        queriesPerRequest: many.records.length / n,
+        // Round trips, not statements: statements pipelined behind one awaiting its answer ride along.
+        queriesPerRequest: many.records.filter((q) => q.roundTrip).length / n,
+        statementsPerRequest: many.records.length / n,
         sqlMsPerRequest: many.records.reduce((sum, q) => sum + q.ms, 0) / n,
         latencyMsPerRequest: r.latencies.reduce((sum, ms) => sum + ms, 0) / r.latencies.length,
         nodeBusyMsPerRequest: elu.active / n,
         statements: one.records.map((q) => ({ sql: q.sql, avgMs: (msBySql.get(q.sql) ?? NaN) / n })),
       };
     };
-    const profiles = [
-      await profile('POST /v1/tickets (ours)', { ...restOurs, body }),
-      await profile('POST /baseline', { ...restBase, body }),
-    ];
-    if (!graphql.skipped)
-      profiles.push(await profile('POST /graphql, status page (ours)', gql(PAGES[0].query)));
-    profiles.push(await profile('GET /baseline/tickets, status page', pageBase(PAGES[0].baselinePath)));
+    const profiles: QueryProfile[] = [];
+    if (run.rest) {
+      profiles.push(await profile('POST /v1/tickets (ours)', { ...restOurs, body }));
+      profiles.push(await profile('POST /baseline', { ...restBase, body }));
+    }
+    if (run.pages) {
+      if (!graphql.skipped)
+        profiles.push(await profile('POST /graphql, status page (ours)', gql(PAGES[0].query)));
+      profiles.push(await profile('GET /baseline/tickets, status page', pageBase(PAGES[0].baselinePath)));
+    }
     for (const p of profiles) {
       opts.log(
         `${p.name}: ${p.queriesPerRequest.toFixed(1)} SQL round trips/request, ${p.sqlMsPerRequest.toFixed(2)} ms in SQL, ` +
@@ -341,7 +379,7 @@ export async function runTicketsBench(opts: TicketsBenchOptions): Promise<Ticket
       postgresVersion,
       database,
       poolSize: config.dbPoolSize,
-      seed: { tickets: opts.tickets, agents: SEED_AGENTS, seconds: seed.seconds },
+      seed: { tickets: opts.tickets, agents: SEED_AGENTS, events, seconds: seed.seconds },
       graphql: { skipped: graphql.skipped, samePage },
     };
   } finally {
