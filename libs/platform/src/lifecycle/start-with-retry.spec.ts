@@ -11,6 +11,10 @@ describe('isTransientStartError', () => {
     ['a TypeORM QueryFailedError around a cut connection', err({ driverError: err({ code: '57P01' }) })],
     ['a cause chain', err({ cause: err({ code: 'ECONNRESET' }) })],
     ['node-pg losing its socket', err({}, 'Connection terminated unexpectedly')],
+    [
+      'a node-pg client used after Postgres cut it',
+      err({}, 'Client has encountered a connection error and is not queryable'),
+    ],
     ['ioredis giving up on a command', err({ name: 'MaxRetriesPerRequestError' })],
   ])('%s is worth another try', (_, e) => expect(isTransientStartError(e)).toBe(true));
 

@@ -18,7 +18,7 @@ const TRANSIENT_CODES = new Set([
   '57P03',
 ]);
 const TRANSIENT_MESSAGE =
-  /Connection terminated|Connection is closed|timeout exceeded when trying to connect/i;
+  /Connection terminated|Connection is closed|timeout exceeded when trying to connect|connection error and is not queryable/i;
 
 /** Whether a start failed on a dependency that was away (worth another try), not on the code or config. */
 export function isTransientStartError(e: unknown): boolean {
