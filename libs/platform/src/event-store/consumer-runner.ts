@@ -151,6 +151,29 @@ export class ConsumerRunner {
     }
   }
 
+  /**
+   * Runs batches until the checkpoint reaches `position` (by default the log's last event now).
+   * drain() alone can stop short of it: the global log serves only transactions below the cluster's
+   * xmin horizon, which a transaction open anywhere on the server (another database too) holds back.
+   */
+  async catchUp(position?: string, timeoutMs = 60_000): Promise<void> {
+    const target =
+      position ??
+      (
+        (await this.dataSource.query(
+          `SELECT coalesce(max(global_position), 0)::text AS last FROM es_events`,
+        )) as Array<{ last: string }>
+      )[0].last;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.drain();
+      if (BigInt((await this.checkpoint()).globalPosition) >= BigInt(target)) return;
+      if (Date.now() > deadline)
+        throw new Error(`consumer ${this.consumer.name} did not reach position ${target} in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

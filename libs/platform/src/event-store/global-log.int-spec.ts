@@ -142,6 +142,25 @@ describe('reading the global log (real Postgres)', () => {
     expect(consumer.seen.map((e) => e.eventId)).toEqual([committed.events[0].eventId]);
   });
 
+  it('catchUp waits for what an open transaction holds back, where one drain stops short', async () => {
+    const consumer = new RecordingConsumer('catch-up');
+    const runner = new ConsumerRunner(ds, store, consumer);
+    await runner.catchUp();
+    const holder = await openTx();
+    await holder.tx.one(`SELECT pg_current_xact_id()`); // an xid: the horizon stops below it
+    const later = await inTransaction(ds, (tx) => append(tx));
+    const position = later.events[0].globalPosition;
+    await runner.drain();
+    expect(consumer.seen.map((e) => e.eventId)).not.toContain(later.events[0].eventId);
+    await expect(runner.catchUp(position, 300)).rejects.toThrow(`did not reach position ${position}`);
+    const catching = runner.catchUp(position, 10_000);
+    await holder.runner.rollbackTransaction();
+    await holder.runner.release();
+    await catching;
+    expect(consumer.seen.map((e) => e.eventId)).toContain(later.events[0].eventId);
+    expect((await runner.checkpoint()).globalPosition).toBe(position);
+  });
+
   it('a consumer that throws after applying leaves read model and checkpoint unchanged; a re-run gives the same result', async () => {
     await inTransaction(ds, async (tx) => {
       for (let i = 0; i < 5; i++) await append(tx);

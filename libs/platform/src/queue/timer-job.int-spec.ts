@@ -121,14 +121,7 @@ describe('defineTimerJob (real Postgres + Redis)', () => {
   /** The dispatcher over the log, as the worker runs it, with the routes the declaration registered. */
   const dispatch = async () => {
     const runner = new ConsumerRunner(ds, store, new JobDispatcher(app.get(JobRoutes), () => queue));
-    const [{ last }] = (await ds.query(`SELECT max(global_position) AS last FROM es_events`)) as [
-      { last: string },
-    ];
-    // Retried until the whole log is read (another test file's open transaction can hold it back).
-    await until(async () => {
-      await runner.drain();
-      return (await runner.checkpoint()).globalPosition === last;
-    });
+    await runner.catchUp(); // the whole log, though another test file's open transaction holds it back
   };
 
   beforeAll(async () => {
